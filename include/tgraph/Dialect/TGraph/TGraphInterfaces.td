@@ -1,0 +1,50 @@
+//===- TGraphInterfaces.td - tgraph op interfaces ----------*- tablegen -*-===//
+//
+// Interfaces that let a pass handle every op that awaits events, or every op
+// that can be predicated, with one piece of code.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef TGRAPH_DIALECT_TGRAPH_TGRAPHINTERFACES_TD
+#define TGRAPH_DIALECT_TGRAPH_TGRAPHINTERFACES_TD
+
+include "mlir/IR/OpBase.td"
+
+def TGraph_AwaitOpInterface : OpInterface<"AwaitOpInterface"> {
+  let cppNamespace = "::mlir::tgraph";
+  let description = [{
+    An op on the graph's timeline: it starts once the events it awaits have
+    triggered and produces one event that triggers when it completes
+    (tasks, copies and joins).
+  }];
+  let methods = [
+    InterfaceMethod<"The events this op waits for.", "::mlir::OperandRange",
+                    "getAwaitedEvents">,
+    InterfaceMethod<"The events this op waits for, mutable.",
+                    "::mlir::MutableOperandRange", "getAwaitedEventsMutable">,
+    InterfaceMethod<"The event that triggers when this op has completed.",
+                    "::mlir::Value", "getDoneEvent">,
+  ];
+}
+
+def TGraph_PredicatedOpInterface : OpInterface<"PredicatedOpInterface"> {
+  let cppNamespace = "::mlir::tgraph";
+  let description = [{
+    An op that may carry a predicate (`if %p`): tasks and copies. When the
+    predicate is false the op does not run, its event still triggers after
+    its awaited events, and each value result takes its `else` value.
+  }];
+  let methods = [
+    InterfaceMethod<"The predicate, or null.", "::mlir::Value", "getPred">,
+    InterfaceMethod<"The predicate operand, mutable.",
+                    "::mlir::MutableOperandRange", "getPredMutable">,
+    InterfaceMethod<"The value results (without the event).",
+                    "::mlir::ResultRange", "getValueResults">,
+    InterfaceMethod<"The else value of each value result, or null.",
+                    "::mlir::ArrayAttr", "getElseValuesAttr">,
+    InterfaceMethod<"Drops the predicate, its mode and the else values.",
+                    "void", "dropPredicate">,
+  ];
+}
+
+#endif // TGRAPH_DIALECT_TGRAPH_TGRAPHINTERFACES_TD

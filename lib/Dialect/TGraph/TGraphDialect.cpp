@@ -1,0 +1,207 @@
+//===- TGraphDialect.cpp - the tgraph dialect, types and attributes -------===//
+//
+// Registers the dialect and implements the custom syntax and verifiers of
+// its types (`!tgraph.buffer<f64 x 16, gpu>`) and attributes
+// (`#tgraph.proc<gpu 0, stream 1>`), and constant materialization.
+//
+//===----------------------------------------------------------------------===//
+
+#include "tgraph/Dialect/TGraph/TGraphOps.h"
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/DialectImplementation.h"
+#include "llvm/ADT/TypeSwitch.h"
+
+using namespace mlir;
+using namespace mlir::tgraph;
+
+#include "tgraph/Dialect/TGraph/TGraphDialect.cpp.inc"
+#include "tgraph/Dialect/TGraph/TGraphEnums.cpp.inc"
+
+#define GET_TYPEDEF_CLASSES
+#include "tgraph/Dialect/TGraph/TGraphTypes.cpp.inc"
+
+#define GET_ATTRDEF_CLASSES
+#include "tgraph/Dialect/TGraph/TGraphAttrs.cpp.inc"
+
+void TGraphDialect::initialize() {
+  registerTypes();
+  registerAttributes();
+  addOperations<
+#define GET_OP_LIST
+#include "tgraph/Dialect/TGraph/TGraphOps.cpp.inc"
+      >();
+}
+
+void TGraphDialect::registerTypes() {
+  addTypes<
+#define GET_TYPEDEF_LIST
+#include "tgraph/Dialect/TGraph/TGraphTypes.cpp.inc"
+      >();
+}
+
+void TGraphDialect::registerAttributes() {
+  addAttributes<
+#define GET_ATTRDEF_LIST
+#include "tgraph/Dialect/TGraph/TGraphAttrs.cpp.inc"
+      >();
+}
+
+Operation *TGraphDialect::materializeConstant(OpBuilder &builder,
+                                              Attribute value, Type type,
+                                              Location loc) {
+  if (isa<PredType>(type))
+    if (auto b = dyn_cast<BoolAttr>(value))
+      return PredConstOp::create(builder, loc, b);
+  if (isa<ValueType>(type))
+    if (auto typed = dyn_cast<TypedAttr>(value))
+      return ValueConstOp::create(builder, loc, typed);
+  return nullptr;
+}
+
+//===----------------------------------------------------------------------===//
+// Access modes
+//===----------------------------------------------------------------------===//
+
+std::string mlir::tgraph::accessModeSpelling(AccessMode mode) {
+  switch (mode) {
+  case AccessMode::reduce_add:
+    return "reduce<add>";
+  case AccessMode::reduce_mul:
+    return "reduce<mul>";
+  case AccessMode::reduce_min:
+    return "reduce<min>";
+  case AccessMode::reduce_max:
+    return "reduce<max>";
+  default:
+    return stringifyAccessMode(mode).str();
+  }
+}
+
+bool mlir::tgraph::isReduction(AccessMode mode) {
+  return mode == AccessMode::reduce_add || mode == AccessMode::reduce_mul ||
+         mode == AccessMode::reduce_min || mode == AccessMode::reduce_max;
+}
+
+bool mlir::tgraph::writes(AccessMode mode) { return mode != AccessMode::read; }
+
+bool mlir::tgraph::reads(AccessMode mode) {
+  return mode == AccessMode::read || mode == AccessMode::read_write;
+}
+
+//===----------------------------------------------------------------------===//
+// BufferType: `<` elem `x` (N | `?`) `,` memory `>`
+//===----------------------------------------------------------------------===//
+
+Type BufferType::parse(AsmParser &parser) {
+  Type elementType;
+  int64_t size = kDynamic;
+  StringRef memory;
+  if (parser.parseLess() || parser.parseType(elementType) ||
+      parser.parseKeyword("x"))
+    return {};
+  if (failed(parser.parseOptionalQuestion()) && parser.parseInteger(size))
+    return {};
+  SMLoc memLoc = parser.getCurrentLocation();
+  if (parser.parseComma() || parser.parseKeyword(&memory) ||
+      parser.parseGreater())
+    return {};
+  std::optional<MemoryKind> kind = symbolizeMemoryKind(memory);
+  if (!kind) {
+    parser.emitError(memLoc, "unknown memory kind '")
+        << memory << "'; expected 'host', 'pinned' or 'gpu'";
+    return {};
+  }
+  return parser.getChecked<BufferType>(parser.getContext(), elementType, size, *kind);
+}
+
+void BufferType::print(AsmPrinter &printer) const {
+  printer << '<' << getElementType() << " x ";
+  if (isDynamic())
+    printer << '?';
+  else
+    printer << getSize();
+  printer << ", " << stringifyMemoryKind(getMemory()) << '>';
+}
+
+LogicalResult BufferType::verify(function_ref<InFlightDiagnostic()> emitError,
+                                 Type elementType, int64_t size,
+                                 MemoryKind memory) {
+  if (!elementType || !(elementType.isIntOrIndexOrFloat()))
+    return emitError() << "buffer element type must be an integer, float or "
+                          "index type, but got "
+                       << elementType;
+  if (size < 0 && size != kDynamic)
+    return emitError() << "buffer size must be a non-negative element count "
+                          "or '?', but got "
+                       << size;
+  return success();
+}
+
+bool BufferType::accepts(BufferType actual) const {
+  return actual.getElementType() == getElementType() &&
+         actual.getMemory() == getMemory() &&
+         (isDynamic() || actual.getSize() == getSize());
+}
+
+//===----------------------------------------------------------------------===//
+// ProcAttr: `<cpu N>`, `<gpu G, stream S>`, `<gpu G, copy C>`
+//===----------------------------------------------------------------------===//
+
+Attribute ProcAttr::parse(AsmParser &parser, Type) {
+  StringRef kind;
+  unsigned index = 0;
+  SMLoc kindLoc = parser.getCurrentLocation();
+  if (parser.parseLess() || parser.parseKeyword(&kind))
+    return {};
+  if (kind == "cpu") {
+    if (parser.parseInteger(index) || parser.parseGreater())
+      return {};
+    return parser.getChecked<ProcAttr>(parser.getContext(), ProcKind::cpu,
+                                       index, int64_t(-1), false);
+  }
+  if (kind != "gpu") {
+    parser.emitError(kindLoc, "expected 'cpu N' or 'gpu G, stream S' or "
+                              "'gpu G, copy C' in #tgraph.proc, got '")
+        << kind << "'";
+    return {};
+  }
+  StringRef streamKind;
+  int64_t stream = 0;
+  SMLoc streamLoc;
+  if (parser.parseInteger(index) || parser.parseComma())
+    return {};
+  streamLoc = parser.getCurrentLocation();
+  if (parser.parseKeyword(&streamKind) || parser.parseInteger(stream) ||
+      parser.parseGreater())
+    return {};
+  if (streamKind != "stream" && streamKind != "copy") {
+    parser.emitError(streamLoc, "expected 'stream' or 'copy' after the GPU "
+                                "index, got '")
+        << streamKind << "'";
+    return {};
+  }
+  return parser.getChecked<ProcAttr>(parser.getContext(), ProcKind::gpu, index,
+                                     stream, streamKind == "copy");
+}
+
+void ProcAttr::print(AsmPrinter &printer) const {
+  if (isCpu()) {
+    printer << "<cpu " << getIndex() << '>';
+    return;
+  }
+  printer << "<gpu " << getIndex() << ", " << (getCopy() ? "copy " : "stream ")
+          << getStream() << '>';
+}
+
+LogicalResult ProcAttr::verify(function_ref<InFlightDiagnostic()> emitError,
+                               ProcKind kind, unsigned index, int64_t stream,
+                               bool copy) {
+  if (kind == ProcKind::cpu && (stream != -1 || copy))
+    return emitError() << "a CPU placement has no stream; write "
+                          "#tgraph.proc<cpu N>";
+  if (kind == ProcKind::gpu && stream < 0)
+    return emitError() << "a GPU stream index must be non-negative, got "
+                       << stream;
+  return success();
+}
