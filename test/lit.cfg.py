@@ -14,6 +14,7 @@ config.test_source_root = os.path.dirname(__file__)
 config.test_exec_root = os.path.join(config.tgraph_obj_root, "test")
 
 config.substitutions.append(("%tgraph_src", config.tgraph_src_root))
+config.substitutions.append(("%tgraph_obj", config.tgraph_obj_root))
 config.substitutions.append(("%python", config.python_executable))
 
 llvm_config.use_default_substitutions()

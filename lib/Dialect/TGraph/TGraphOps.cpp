@@ -258,10 +258,10 @@ LogicalResult KernelOp::verify() {
       return emitOpError("result #")
              << i << " has type " << res
              << "; a kernel returns integer, float or index scalars";
-  if (getCost() && *getCost() < 0)
+  if (getCostAttr() && getCostAttr().getInt() < 0)
     return emitOpError("cost must be a non-negative number of nanoseconds, "
                        "got ")
-           << *getCost();
+           << getCostAttr().getInt();
   if (getStreamOrdered() && !isGpu())
     return emitOpError("is a CPU kernel marked stream_ordered; only GPU "
                        "kernels queue work on a stream");
@@ -312,10 +312,14 @@ ParseResult GraphOp::parse(OpAsmParser &parser, OperationState &result) {
       getResAttrsAttrName(result.name));
   Region *body = result.addRegion();
   SMLoc bodyLoc = parser.getCurrentLocation();
-  if (parser.parseRegion(*body, args, /*enableNameShadowing=*/false))
+  OptionalParseResult parsed =
+      parser.parseOptionalRegion(*body, args, /*enableNameShadowing=*/false);
+  if (!parsed.has_value())
+    return parser.emitError(bodyLoc, "a graph needs a body: '{ ... }'");
+  if (failed(*parsed))
     return failure();
   if (body->empty())
-    return parser.emitError(bodyLoc, "a graph needs a body");
+    return parser.emitError(bodyLoc, "a graph needs a body: '{ ... }'");
   GraphOp::ensureTerminator(*body, b, result.location);
   return success();
 }
@@ -765,13 +769,13 @@ ParseResult CopyOp::parse(OpAsmParser &parser, OperationState &result) {
 
 void CopyOp::print(OpAsmPrinter &p) {
   p << ' ' << getSrc();
-  if (getSrcOffset())
-    p << '[' << *getSrcOffset() << ']';
+  if (getSrcOffsetAttr())
+    p << '[' << getSrcOffsetAttr().getInt() << ']';
   p << " to " << getDst();
-  if (getDstOffset())
-    p << '[' << *getDstOffset() << ']';
-  if (getSize())
-    p << " size " << *getSize();
+  if (getDstOffsetAttr())
+    p << '[' << getDstOffsetAttr().getInt() << ']';
+  if (getSizeAttr())
+    p << " size " << getSizeAttr().getInt();
   printAwaits(p, getAwaits(), getDepKindsAttr());
   printPredicate(p, getPred(), getPredMode(), nullptr);
   p.printOptionalAttrDict((*this)->getAttrs(), getAttributeNames());
@@ -779,9 +783,14 @@ void CopyOp::print(OpAsmPrinter &p) {
   printPlacement(p, getPlacementAttr(), getStreamOrdered());
 }
 
+/// A signed view of an optional I64 attribute (ODS getters are unsigned).
+static int64_t signedOr(IntegerAttr attr, int64_t otherwise) {
+  return attr ? attr.getInt() : otherwise;
+}
+
 int64_t CopyOp::getNumElements() {
-  if (getSize())
-    return *getSize();
+  if (getSizeAttr())
+    return getSizeAttr().getInt();
   return cast<BufferType>(getSrc().getType()).getSize();
 }
 
@@ -801,11 +810,11 @@ LogicalResult CopyOp::verify() {
   if (src.isDynamic() || dst.isDynamic())
     return emitOpError("copies between buffers of unknown size; give both "
                        "buffers a static element count");
-  int64_t srcOffset = getSrcOffset().value_or(0);
-  int64_t dstOffset = getDstOffset().value_or(0);
+  int64_t srcOffset = signedOr(getSrcOffsetAttr(), 0);
+  int64_t dstOffset = signedOr(getDstOffsetAttr(), 0);
   if (srcOffset < 0 || dstOffset < 0)
     return emitOpError("has a negative offset; offsets count elements from 0");
-  if (!getSize()) {
+  if (!getSizeAttr()) {
     if (src.getSize() != dst.getSize())
       return emitOpError("copies between buffers of different sizes (")
              << src.getSize() << " and " << dst.getSize()

@@ -170,7 +170,7 @@ def TGraph_TaskOp : TGraph_Op<"task", [
     * `if %p [guarded] else(attrs)`: predication; when `%p` is false the task
       does not run, its event triggers after its awaits, and each value result
       takes the matching `else` value.
-    * `on #tgraph.proc<...>`: placement.
+    * `on #tgraph.proc<...>`: placement, written last (after the types).
 
     The first result is the task's completion event; one `!tgraph.value`
     follows per kernel result. The trailing type list gives the operand types
@@ -178,8 +178,8 @@ def TGraph_TaskOp : TGraph_Op<"task", [
 
     ```mlir
     %e0 = tgraph.task @axpy(%x : read_write, %r : read, %a) await(%pre)
-            on #tgraph.proc<gpu 0, stream 0>
             : (!tgraph.buffer<f64 x 4096, gpu>, !tgraph.buffer<f64 x 4096, gpu>, f64)
+            on #tgraph.proc<gpu 0, stream 0>
     %e1, %n = tgraph.task @norm(%r : read) await(%e0 device) if %go else(0.0 : f64)
             : (!tgraph.buffer<f64 x 4096, gpu>) -> !tgraph.value<f64>
     ```
@@ -224,8 +224,8 @@ def TGraph_CopyOp : TGraph_Op<"copy", [
 
     ```mlir
     %e = tgraph.copy %h[0] to %d[128] size 64 await(%pre)
-           on #tgraph.proc<gpu 0, copy 0>
            : !tgraph.buffer<f32 x 256, host> to !tgraph.buffer<f32 x 256, gpu>
+           on #tgraph.proc<gpu 0, copy 0>
     ```
   }];
   let arguments = (ins TGraph_BufferType:$src, TGraph_BufferType:$dst,

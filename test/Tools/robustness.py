@@ -1,0 +1,140 @@
+#!/usr/bin/env python3
+"""Feeds tgraph-opt malformed input and checks it never crashes.
+
+Every .mlir input under the given folders is cut at every line (each
+`// -----` chunk separately), and the generic form of every tgraph op is
+mutated (operands dropped, attributes removed or retyped, result types
+changed). Each run must exit 0, or exit 1 with an `error:` diagnostic that
+names a location; a signal, an abort or any other exit code fails the test.
+"""
+import argparse
+import concurrent.futures
+import os
+import re
+import subprocess
+import sys
+
+
+def run(tool, text, extra=()):
+    proc = subprocess.run([tool, "-", *extra], input=text.encode(),
+                          capture_output=True, timeout=60)
+    return proc.returncode, proc.stderr.decode(errors="replace")
+
+
+def ok(code, err):
+    return code == 0 or (
+        code == 1 and re.search(r"(<stdin>|loc\(|-):\d+:\d+: error:", err))
+
+
+def check_one(job):
+    tool, name, text = job
+    code, err = run(tool, text)
+    if ok(code, err):
+        return None
+    return f"{name}: exit {code}\n--- input ---\n{text}\n--- stderr ---\n{err[-2000:]}"
+
+
+def check_batch(batch):
+    """Runs a batch in one process (-split-input-file); on a bad exit, runs
+    each input alone to name the culprit."""
+    tool = batch[0][0]
+    text = "\n// -----\n".join(t for _, _, t in batch)
+    code, err = run(tool, text, ["-split-input-file"])
+    errors = len(re.findall(r":\d+:\d+: error:", err))
+    if code == 0 or (ok(code, err) and errors >= 1):
+        return []
+    return [r for r in map(check_one, batch) if r]
+
+
+def chunks(path):
+    with open(path) as f:
+        text = f.read()
+    # RUN lines and FileCheck directives do not matter to the parser.
+    return [c for c in re.split(r"^// -----.*$", text, flags=re.M) if c.strip()]
+
+
+def truncations(inputs):
+    for path in inputs:
+        for ci, chunk in enumerate(chunks(path)):
+            lines = chunk.splitlines(keepends=True)
+            for k in range(1, len(lines)):
+                yield f"{path}#{ci}:cut@{k}", "".join(lines[:k])
+
+
+MUTATIONS = [
+    # Drop the first operand.
+    (r'\((%[\w#]+), ', r'('),
+    # Drop every property.
+    (r'<\{.*\}>', r''),
+    # Lose the operand segment sizes.
+    (r'operandSegmentSizes = array<i32: [^>]*>', r'operandSegmentSizes = array<i32: 9, 9, 9>'),
+    (r'operandSegmentSizes = array<i32: [^>]*>', r'operandSegmentSizes = array<i32: 1>'),
+    # Retype attributes.
+    (r'kernel = @\w+', r'kernel = 3 : i64'),
+    (r'access = \[[^\]]*\]', r'access = [1 : i32]'),
+    (r'access = \[[^\]]*\]', r'access = 1'),
+    (r'else_values = \[[^\]]*\]', r'else_values = ["x"]'),
+    (r'dep_kinds = \[[^\]]*\]', r'dep_kinds = [#tgraph.access<read>]'),
+    (r'placement = #tgraph.proc<[^>]*>', r'placement = #tgraph.dep<host>'),
+    (r'function_type = \([^)]*\) -> [^,]*', r'function_type = i32'),
+    (r'function_type = ', r'function_typo = '),
+    (r'target = #tgraph<target \w+>', r'target = 5 : i32'),
+    (r'value = [^,}]*', r'value = "str"'),
+    (r'size = \d+ : i64', r'size = "big"'),
+    (r'sym_name = "\w+"', r'sym_name = 1 : i32'),
+    # Wrong result and operand types.
+    (r'-> !tgraph.event$', r'-> f32'),
+    (r'-> \(!tgraph.event, ', r'-> (i1, '),
+    (r': \(\) -> ', r': (f32) -> '),
+    (r'!tgraph.pred\) ->', r'!tgraph.event) ->'),
+    (r'!tgraph.value<(\w+)>', r'!tgraph.value<!tgraph.event>'),
+    # Extra result.
+    (r'-> !tgraph.event$', r'-> (!tgraph.event, !tgraph.event)'),
+]
+
+
+def generic_mutations(tool, inputs):
+    for path in inputs:
+        for ci, chunk in enumerate(chunks(path)):
+            code, _ = run(tool, chunk)
+            if code != 0:
+                continue
+            proc = subprocess.run([tool, "-", "--mlir-print-op-generic"],
+                                  input=chunk.encode(), capture_output=True)
+            lines = proc.stdout.decode().splitlines(keepends=True)
+            for li, line in enumerate(lines):
+                if '"tgraph.' not in line:
+                    continue
+                for mi, (pattern, repl) in enumerate(MUTATIONS):
+                    mutated = re.sub(pattern, repl, line.rstrip("\n"), count=1)
+                    if mutated == line.rstrip("\n"):
+                        continue
+                    text = "".join(lines[:li]) + mutated + "\n" + "".join(lines[li + 1:])
+                    yield f"{path}#{ci}:line{li}:mutation{mi}", text
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--tool", required=True)
+    ap.add_argument("dirs", nargs="+")
+    args = ap.parse_args()
+    inputs = sorted(
+        os.path.join(root, f)
+        for d in args.dirs for root, _, files in os.walk(d)
+        for f in files if f.endswith(".mlir") and "Integration" not in root)
+    jobs = [(args.tool, n, t) for n, t in truncations(inputs)]
+    jobs += [(args.tool, n, t) for n, t in generic_mutations(args.tool, inputs)]
+    failures = []
+    batches = [jobs[i:i + 40] for i in range(0, len(jobs), 40)]
+    with concurrent.futures.ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as ex:
+        for result in ex.map(check_batch, batches):
+            failures.extend(result)
+    print(f"robustness: {len(jobs)} runs over {len(inputs)} files, "
+          f"{len(failures)} failures")
+    for f in failures[:10]:
+        print(f)
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
