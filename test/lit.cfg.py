@@ -21,7 +21,9 @@ llvm_config.use_default_substitutions()
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 llvm_config.with_environment("PATH", config.tgraph_tools_dir, append_path=True)
 
-tools = ["tgraph-opt"]
+tools = ["tgraph-opt"] + [
+    t for t in ("tgraph-gen", "tgraph-translate", "tgraph-run")
+    if os.path.exists(os.path.join(config.tgraph_tools_dir, t))]
 llvm_config.add_tool_substitutions(tools, [config.tgraph_tools_dir])
 if config.have_cuda:
     config.available_features.add("cuda")
