@@ -50,6 +50,7 @@ endfunction()
 
 add_subdirectory(include/tgraph)
 add_subdirectory(lib/Dialect)
+add_subdirectory(lib/Analysis)
 add_subdirectory(lib/Transforms)
 add_subdirectory(tools/tgraph-opt)
 # Task Bench generator, DOT export and their tools.

@@ -19,7 +19,7 @@
 int main(int argc, char **argv) {
   mlir::registerTransformsPasses();
 #ifdef TGRAPH_HAVE_PASSES
-  mlir::tgraph::registerTGraphPasses();
+  mlir::tgraph::registerTGraphPassesAndPipelines();
 #endif
   mlir::DialectRegistry registry;
   registry.insert<mlir::tgraph::TGraphDialect, mlir::func::FuncDialect,

@@ -1,0 +1,208 @@
+//===- AssignProcessors.cpp - tgraph-assign-processors --------------------===//
+//
+// HEFT-style list scheduling. Ops are taken by decreasing upward rank (cost
+// plus the most expensive path below, counting a transfer cost per edge):
+// with positive costs that is a topological order. Each op goes to the
+// eligible processor where it would finish first; an edge that crosses
+// processors costs a transfer, so a dependent chain stays on one stream.
+// O((V + E) * P) for P processors of a kind, O(V log V) for the sort.
+//
+//===----------------------------------------------------------------------===//
+
+#include "PassDetail.h"
+#include "tgraph/Analysis/EventGraph.h"
+#include "tgraph/Transforms/Passes.h"
+
+namespace mlir::tgraph {
+#define GEN_PASS_DEF_ASSIGNPROCESSORS
+#include "tgraph/Transforms/Passes.h.inc"
+} // namespace mlir::tgraph
+
+using namespace mlir;
+using namespace mlir::tgraph;
+
+namespace {
+// Cost model defaults, in nanoseconds.
+constexpr int64_t kDefaultCpuCost = 1000;
+constexpr int64_t kDefaultGpuCost = 5000;
+constexpr int64_t kCopyLatency = 1000;
+constexpr int64_t kHostBytesPerNs = 10;   // memcpy, ~10 GB/s
+constexpr int64_t kDeviceBytesPerNs = 20; // PCIe/NVLink copy, ~20 GB/s
+constexpr int64_t kTransferCost = 200;    // an edge between processors
+
+enum class ProcClass { None, Cpu, Stream, CopyStream };
+
+struct Machine {
+  unsigned cpus, gpus, streamsPerGpu, copyStreams;
+};
+
+struct AssignProcessorsPass
+    : public ::mlir::tgraph::impl::AssignProcessorsBase<AssignProcessorsPass> {
+  using Base::Base;
+
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    Machine m{cpus, gpus, streamsPerGpu, copyStreams};
+    // The module's machine fills in what the options leave unset.
+    if (auto attr = module->getAttrOfType<MachineAttr>("tgraph.machine")) {
+      if (!cpus.hasValue())
+        m.cpus = attr.getCpus();
+      if (!gpus.hasValue())
+        m.gpus = attr.getGpus();
+      if (!streamsPerGpu.hasValue())
+        m.streamsPerGpu = attr.getStreamsPerGpu();
+      if (!copyStreams.hasValue())
+        m.copyStreams = attr.getCopyStreams();
+    }
+    module->setAttr("tgraph.machine",
+                    MachineAttr::get(&getContext(), m.cpus, m.gpus,
+                                     m.streamsPerGpu, m.copyStreams));
+    SymbolTable symbols(module);
+    for (GraphOp graph : module.getOps<GraphOp>())
+      if (failed(requirePhysical(graph, "tgraph-assign-processors")) ||
+          failed(assign(graph, m, symbols)))
+        return signalPassFailure();
+  }
+
+  /// The processors of a class, as placements.
+  SmallVector<ProcAttr> processors(ProcClass cls, const Machine &m) {
+    MLIRContext *ctx = &getContext();
+    SmallVector<ProcAttr> procs;
+    if (cls == ProcClass::Cpu)
+      for (unsigned i = 0; i < m.cpus; ++i)
+        procs.push_back(ProcAttr::getCpu(ctx, i));
+    if (cls == ProcClass::Stream)
+      for (unsigned g = 0; g < m.gpus; ++g)
+        for (unsigned s = 0; s < m.streamsPerGpu; ++s)
+          procs.push_back(ProcAttr::getStream(ctx, g, s));
+    if (cls == ProcClass::CopyStream)
+      for (unsigned g = 0; g < m.gpus; ++g)
+        for (unsigned s = 0; s < m.copyStreams; ++s)
+          procs.push_back(ProcAttr::getCopyStream(ctx, g, s));
+    return procs;
+  }
+
+  LogicalResult checkPlacement(Operation *op, ProcAttr p, const Machine &m) {
+    if (p.isCpu() && p.getIndex() >= m.cpus)
+      return op->emitOpError("is placed on ")
+             << p << " but the machine has " << m.cpus
+             << " CPU workers; pass cpus=N or place it on a worker below "
+             << m.cpus;
+    if (p.isGpu() && p.getIndex() >= m.gpus)
+      return op->emitOpError("is placed on ")
+             << p << " but the machine has " << m.gpus
+             << " GPUs; pass gpus=N or place it on a GPU below " << m.gpus;
+    unsigned limit = p.getCopy() ? m.copyStreams : m.streamsPerGpu;
+    if (p.isGpu() && p.getStream() >= int64_t(limit))
+      return op->emitOpError("is placed on ")
+             << p << " but each GPU has " << limit
+             << (p.getCopy() ? " copy streams (copy-streams=N)"
+                             : " compute streams (streams-per-gpu=N)");
+    return success();
+  }
+
+  LogicalResult assign(GraphOp graph, const Machine &m, SymbolTable &symbols) {
+    EventGraph g(graph);
+    unsigned n = g.size();
+    SmallVector<int64_t> cost(n, 0);
+    SmallVector<ProcClass> cls(n, ProcClass::None);
+    for (unsigned i = 0; i < n; ++i) {
+      Operation *op = g.op(i);
+      if (auto task = dyn_cast<TaskOp>(op)) {
+        KernelOp kernel = lookupKernel(symbols, task);
+        bool gpu = kernel && kernel.isGpu();
+        cls[i] = gpu ? ProcClass::Stream : ProcClass::Cpu;
+        cost[i] = kernel && kernel.getCostAttr()
+                      ? kernel.getCostAttr().getInt()
+                      : (gpu ? kDefaultGpuCost : kDefaultCpuCost);
+        if (gpu && m.gpus == 0)
+          return task.emitOpError("runs GPU kernel @")
+                 << task.getKernel()
+                 << " but the machine has no GPU; pass gpus=N (or set "
+                    "tgraph.machine on the module)";
+      } else if (auto copy = dyn_cast<CopyOp>(op)) {
+        auto src = cast<BufferType>(copy.getSrc().getType());
+        bool async = copy.getStreamOrdered();
+        int64_t bytes = copy.getNumElements() *
+                        ((src.getElementType().getIntOrFloatBitWidth() + 7) /
+                         8);
+        cost[i] = kCopyLatency +
+                  bytes / (async ? kDeviceBytesPerNs : kHostBytesPerNs);
+        bool touchesGpu =
+            src.isOnGpu() || cast<BufferType>(copy.getDst().getType()).isOnGpu();
+        if (touchesGpu && m.gpus == 0)
+          return copy.emitOpError("moves GPU memory but the machine has no "
+                                  "GPU; pass gpus=N (or set tgraph.machine "
+                                  "on the module)");
+        cls[i] = !async ? ProcClass::Cpu
+                 : m.copyStreams ? ProcClass::CopyStream
+                                 : ProcClass::Stream;
+      }
+      if (cls[i] == ProcClass::Cpu && m.cpus == 0)
+        return op->emitOpError("needs a CPU worker but the machine has none; "
+                               "pass cpus=N");
+    }
+
+    // Upward ranks, bottom up (block order is topological).
+    SmallVector<int64_t> rank(n, 0);
+    for (unsigned i = n; i-- > 0;) {
+      int64_t below = 0;
+      for (unsigned s : g.succs(i))
+        below = std::max(below, rank[s] + kTransferCost);
+      rank[i] = cost[i] + below;
+    }
+    SmallVector<unsigned> order(n);
+    for (unsigned i = 0; i < n; ++i)
+      order[i] = i;
+    llvm::stable_sort(order, [&](unsigned a, unsigned b) {
+      return rank[a] > rank[b];
+    });
+
+    SmallVector<ProcAttr> classProcs[4] = {
+        {}, processors(ProcClass::Cpu, m), processors(ProcClass::Stream, m),
+        processors(ProcClass::CopyStream, m)};
+    llvm::DenseMap<Attribute, int64_t> available;
+    SmallVector<int64_t> finish(n, 0);
+    SmallVector<ProcAttr> placed(n);
+    for (unsigned i : order) {
+      Operation *op = g.op(i);
+      auto readyOn = [&](ProcAttr proc) {
+        int64_t ready = 0;
+        for (unsigned p : g.preds(i))
+          ready = std::max(ready, finish[p] + (placed[p] == proc && proc
+                                                   ? 0
+                                                   : kTransferCost));
+        return ready;
+      };
+      if (cls[i] == ProcClass::None) {
+        finish[i] = readyOn(nullptr);
+        continue;
+      }
+      ProcAttr explicitPlacement =
+          op->getAttrOfType<ProcAttr>("placement");
+      ProcAttr best;
+      int64_t bestFinish = 0;
+      if (explicitPlacement) {
+        if (failed(checkPlacement(op, explicitPlacement, m)))
+          return failure();
+        best = explicitPlacement;
+        bestFinish = std::max(readyOn(best), available.lookup(best)) + cost[i];
+      } else {
+        for (ProcAttr proc : classProcs[int(cls[i])]) {
+          int64_t eft =
+              std::max(readyOn(proc), available.lookup(proc)) + cost[i];
+          if (!best || eft < bestFinish) {
+            best = proc;
+            bestFinish = eft;
+          }
+        }
+        op->setAttr("placement", best);
+      }
+      placed[i] = best;
+      finish[i] = bestFinish;
+      available[best] = bestFinish;
+    }
+    return success();
+  }
+};
+} // namespace

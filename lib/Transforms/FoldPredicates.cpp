@@ -1,0 +1,52 @@
+//===- FoldPredicates.cpp - tgraph-fold-predicates ------------------------===//
+//
+// Runs the predicate folds and the constant-predicate rewrites of the dialect
+// over each graph to a fixed point (a predicate computed from the value of a
+// task that is itself predicated false folds too), then numbers the groups
+// of ops that share one predicate.
+//
+//===----------------------------------------------------------------------===//
+
+#include "PassDetail.h"
+#include "mlir/IR/PatternMatch.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+#include "tgraph/Transforms/Passes.h"
+
+namespace mlir::tgraph {
+#define GEN_PASS_DEF_FOLDPREDICATES
+#include "tgraph/Transforms/Passes.h.inc"
+} // namespace mlir::tgraph
+
+using namespace mlir;
+using namespace mlir::tgraph;
+
+namespace {
+struct FoldPredicatesPass
+    : public ::mlir::tgraph::impl::FoldPredicatesBase<FoldPredicatesPass> {
+  void runOnOperation() override {
+    MLIRContext *ctx = &getContext();
+    RewritePatternSet patterns(ctx);
+    TaskOp::getCanonicalizationPatterns(patterns, ctx);
+    CopyOp::getCanonicalizationPatterns(patterns, ctx);
+    JoinOp::getCanonicalizationPatterns(patterns, ctx);
+    FrozenRewritePatternSet frozen(std::move(patterns));
+    auto groupAttr = StringAttr::get(ctx, "tgraph.pred_group");
+    for (GraphOp graph : getOperation().getOps<GraphOp>()) {
+      if (failed(applyPatternsGreedily(graph.getBody(), frozen)))
+        return signalPassFailure();
+      llvm::DenseMap<Value, int64_t> groups;
+      for (Operation &op : graph.getBodyBlock()) {
+        auto predicated = dyn_cast<PredicatedOpInterface>(&op);
+        if (!predicated || !predicated.getPred()) {
+          op.removeAttr(groupAttr);
+          continue;
+        }
+        auto [it, inserted] =
+            groups.try_emplace(predicated.getPred(), groups.size());
+        op.setAttr(groupAttr,
+                   IntegerAttr::get(IntegerType::get(ctx, 64), it->second));
+      }
+    }
+  }
+};
+} // namespace

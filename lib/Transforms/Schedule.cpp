@@ -1,0 +1,152 @@
+//===- Schedule.cpp - tgraph-schedule -------------------------------------===//
+//
+// Freezes each processor's queue (a topological order: block order) and each
+// op's dependency count, then proves that the queues plus the dependences
+// are acyclic. A stream runs its queue in order, so a queue that puts an op
+// before one it depends on deadlocks the device: that is rejected here, with
+// the ops of the cycle named, instead of hanging at replay time.
+//
+//===----------------------------------------------------------------------===//
+
+#include "PassDetail.h"
+#include "tgraph/Analysis/EventGraph.h"
+#include "tgraph/Transforms/Passes.h"
+#include "llvm/ADT/MapVector.h"
+
+namespace mlir::tgraph {
+#define GEN_PASS_DEF_SCHEDULE
+#include "tgraph/Transforms/Passes.h.inc"
+} // namespace mlir::tgraph
+
+using namespace mlir;
+using namespace mlir::tgraph;
+
+namespace {
+struct SchedulePass : public ::mlir::tgraph::impl::ScheduleBase<SchedulePass> {
+  void runOnOperation() override {
+    for (GraphOp graph : getOperation().getOps<GraphOp>())
+      if (failed(requirePhysical(graph, "tgraph-schedule")) ||
+          failed(schedule(graph)))
+        return signalPassFailure();
+  }
+
+  LogicalResult schedule(GraphOp graph) {
+    MLIRContext *ctx = &getContext();
+    auto posName = StringAttr::get(ctx, "tgraph.queue_pos");
+    auto countName = StringAttr::get(ctx, "tgraph.dep_count");
+    Type i64 = IntegerType::get(ctx, 64);
+    EventGraph g(graph);
+
+    // Queues in block order; positions given in the input are kept.
+    llvm::MapVector<Attribute, SmallVector<unsigned>> queues;
+    for (unsigned i = 0; i < g.size(); ++i) {
+      Operation *op = g.op(i);
+      if (isa<JoinOp>(op))
+        continue;
+      auto placement = op->getAttrOfType<ProcAttr>("placement");
+      if (!placement)
+        return op->emitOpError("has no placement; run "
+                               "tgraph-assign-processors before "
+                               "tgraph-schedule");
+      queues[placement].push_back(i);
+      unsigned count = cast<AwaitOpInterface>(op).getAwaitedEvents().size();
+      op->setAttr(countName, IntegerAttr::get(i64, count));
+    }
+    // Queue successor of each node (or -1).
+    SmallVector<int> next(g.size(), -1);
+    for (auto &[placement, queue] : queues) {
+      unsigned given = 0;
+      for (unsigned i : queue)
+        given += g.op(i)->hasAttr(posName);
+      if (given && given != queue.size())
+        return g.op(queue.front())
+                   ->emitOpError("shares ")
+               << placement << " with ops that have a tgraph.queue_pos and "
+               << "ops that have none; give every op of a queue a position "
+                  "or none";
+      if (given) {
+        llvm::stable_sort(queue, [&](unsigned a, unsigned b) {
+          return g.op(a)->getAttrOfType<IntegerAttr>(posName).getInt() <
+                 g.op(b)->getAttrOfType<IntegerAttr>(posName).getInt();
+        });
+      } else {
+        for (auto [pos, i] : llvm::enumerate(queue))
+          g.op(i)->setAttr(posName, IntegerAttr::get(i64, pos));
+      }
+      for (unsigned k = 0; k + 1 < queue.size(); ++k)
+        next[queue[k]] = queue[k + 1];
+    }
+
+    // Kahn's algorithm over dependences + queue order.
+    SmallVector<unsigned> indegree(g.size(), 0);
+    for (unsigned i = 0; i < g.size(); ++i) {
+      indegree[i] += g.preds(i).size();
+      if (next[i] >= 0)
+        ++indegree[next[i]];
+    }
+    SmallVector<unsigned> ready;
+    for (unsigned i = 0; i < g.size(); ++i)
+      if (!indegree[i])
+        ready.push_back(i);
+    unsigned done = 0;
+    while (!ready.empty()) {
+      unsigned i = ready.pop_back_val();
+      ++done;
+      for (unsigned s : g.succs(i))
+        if (!--indegree[s])
+          ready.push_back(s);
+      if (next[i] >= 0 && !--indegree[next[i]])
+        ready.push_back(next[i]);
+    }
+    if (done == g.size()) {
+      graph->setAttr("tgraph.scheduled", UnitAttr::get(ctx));
+      return success();
+    }
+    return reportCycle(g, next, indegree);
+  }
+
+  /// Every node left with a non-zero indegree lies on or behind a cycle;
+  /// walking backwards through such nodes must close one.
+  LogicalResult reportCycle(EventGraph &g, ArrayRef<int> next,
+                            ArrayRef<unsigned> indegree) {
+    SmallVector<int> prevInQueue(g.size(), -1);
+    for (unsigned i = 0; i < g.size(); ++i)
+      if (next[i] >= 0)
+        prevInQueue[next[i]] = i;
+    unsigned start = 0;
+    while (!indegree[start])
+      ++start;
+    SmallVector<int> seenAt(g.size(), -1);
+    SmallVector<unsigned> path;
+    unsigned cur = start;
+    while (seenAt[cur] < 0) {
+      seenAt[cur] = path.size();
+      path.push_back(cur);
+      int back = -1;
+      for (unsigned p : g.preds(cur))
+        if (indegree[p]) {
+          back = p;
+          break;
+        }
+      if (back < 0 && prevInQueue[cur] >= 0 && indegree[prevInQueue[cur]])
+        back = prevInQueue[cur];
+      cur = back;
+    }
+    // path[seenAt[cur]..] walks the cycle backwards; print it forwards.
+    SmallVector<unsigned> cycle(path.begin() + seenAt[cur], path.end());
+    std::reverse(cycle.begin(), cycle.end());
+    std::string names;
+    for (unsigned i : cycle)
+      names += describe(g.op(i)) + " -> ";
+    names += describe(g.op(cycle.front()));
+    InFlightDiagnostic diag =
+        g.op(cycle.front())
+            ->emitOpError("stream order and dependences form a cycle, which "
+                          "would deadlock the device: ")
+        << names;
+    for (unsigned i : cycle)
+      diag.attachNote(g.op(i)->getLoc()) << "on the cycle: " << describe(g.op(i));
+    return failure();
+  }
+};
+} // namespace
