@@ -64,11 +64,11 @@ struct ReduceDependenciesPass
     llvm::SmallDenseMap<Value, unsigned> position;
     SmallVector<Operation *> joins;
     for (Operation &op : graph.getBodyBlock()) {
+      if (isa<JoinOp, ImmediateOp>(op))
+        joins.push_back(&op);
       auto awaiting = dyn_cast<AwaitOpInterface>(&op);
       if (!awaiting)
         continue;
-      if (isa<JoinOp>(op))
-        joins.push_back(&op);
       OperandRange awaits = awaiting.getAwaitedEvents();
       bool needed = false;
       for (Value e : awaits)
@@ -86,7 +86,8 @@ struct ReduceDependenciesPass
       setAwaits(&op, events,
                 oldKinds ? ArrayAttr::get(&getContext(), kinds) : ArrayAttr());
     }
-    // Joins nobody awaits any more go; those the yield uses stay (flat).
+    // Joins and immediate events nobody awaits any more go; those the yield
+    // uses stay.
     for (Operation *join : llvm::reverse(joins))
       if (join->use_empty())
         join->erase();

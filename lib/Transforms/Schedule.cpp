@@ -135,6 +135,8 @@ struct SchedulePass : public ::mlir::tgraph::impl::ScheduleBase<SchedulePass> {
     // path[seenAt[cur]..] walks the cycle backwards; print it forwards.
     SmallVector<unsigned> cycle(path.begin() + seenAt[cur], path.end());
     std::reverse(cycle.begin(), cycle.end());
+    // Start at the op that comes first in the graph, for a stable message.
+    std::rotate(cycle.begin(), llvm::min_element(cycle), cycle.end());
     std::string names;
     for (unsigned i : cycle)
       names += describe(g.op(i)) + " -> ";

@@ -34,6 +34,7 @@ def VerifyContracts : Pass<"tgraph-verify-contracts", "::mlir::ModuleOp"> {
     Option<"remarks", "remarks", "bool", "false",
            "Report GPU kernels that are not eligible for runahead">,
   ];
+  let dependentDialects = ["::mlir::tgraph::TGraphDialect"];
 }
 
 def InferDependencies : Pass<"tgraph-infer-deps", "::mlir::ModuleOp"> {
@@ -60,6 +61,7 @@ def InferDependencies : Pass<"tgraph-infer-deps", "::mlir::ModuleOp"> {
     %1 = tgraph.task @r(%b : read) await(%0) : (!tgraph.buffer<f32 x 4, host>)
     ```
   }];
+  let dependentDialects = ["::mlir::tgraph::TGraphDialect"];
 }
 
 def ReduceDependencies : Pass<"tgraph-reduce-deps", "::mlir::ModuleOp"> {
@@ -81,7 +83,7 @@ def ReduceDependencies : Pass<"tgraph-reduce-deps", "::mlir::ModuleOp"> {
     %2 = tgraph.task @c() await(%1)
     ```
   }];
-  let dependentDialects = [];
+  let dependentDialects = ["::mlir::tgraph::TGraphDialect"];
 }
 
 def FoldPredicates : Pass<"tgraph-fold-predicates", "::mlir::ModuleOp"> {
@@ -106,6 +108,7 @@ def FoldPredicates : Pass<"tgraph-fold-predicates", "::mlir::ModuleOp"> {
     %1 = tgraph.task @b() if %p {tgraph.pred_group = 0 : i64}
     ```
   }];
+  let dependentDialects = ["::mlir::tgraph::TGraphDialect"];
 }
 
 def InferStreamOrdering : Pass<"tgraph-infer-stream-ordering", "::mlir::ModuleOp"> {
@@ -126,6 +129,7 @@ def InferStreamOrdering : Pass<"tgraph-infer-stream-ordering", "::mlir::ModuleOp
     %0 = tgraph.copy %h to %d : !tgraph.buffer<f32 x 4, host> to !tgraph.buffer<f32 x 4, gpu> stream_ordered
     ```
   }];
+  let dependentDialects = ["::mlir::tgraph::TGraphDialect"];
 }
 
 def AssignProcessors : Pass<"tgraph-assign-processors", "::mlir::ModuleOp"> {
@@ -160,6 +164,7 @@ def AssignProcessors : Pass<"tgraph-assign-processors", "::mlir::ModuleOp"> {
     Option<"copyStreams", "copy-streams", "unsigned", "1",
            "Copy streams per GPU">,
   ];
+  let dependentDialects = ["::mlir::tgraph::TGraphDialect"];
 }
 
 def MarkRunahead : Pass<"tgraph-mark-runahead", "::mlir::ModuleOp"> {
@@ -186,6 +191,7 @@ def MarkRunahead : Pass<"tgraph-mark-runahead", "::mlir::ModuleOp"> {
     %1 = tgraph.task @b() await(%0 device) on #tgraph.proc<gpu 0, stream 1> stream_ordered
     ```
   }];
+  let dependentDialects = ["::mlir::tgraph::TGraphDialect"];
 }
 
 def Schedule : Pass<"tgraph-schedule", "::mlir::ModuleOp"> {
@@ -210,6 +216,7 @@ def Schedule : Pass<"tgraph-schedule", "::mlir::ModuleOp"> {
     %1 = tgraph.task @b() await(%0 host) on #tgraph.proc<cpu 0> {tgraph.dep_count = 1 : i64, tgraph.queue_pos = 1 : i64}
     ```
   }];
+  let dependentDialects = ["::mlir::tgraph::TGraphDialect"];
 }
 
 #endif // TGRAPH_TRANSFORMS_PASSES_TD
