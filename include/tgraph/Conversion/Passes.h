@@ -1,0 +1,44 @@
+//===- Passes.h - tgraph conversion passes ----------------------*- C++ -*-===//
+//
+// convert-tgraph-to-runtime and the lowering pipeline to the LLVM dialect.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef TGRAPH_CONVERSION_PASSES_H
+#define TGRAPH_CONVERSION_PASSES_H
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/ControlFlow/IR/ControlFlow.h"
+#include "mlir/Dialect/ControlFlow/IR/ControlFlowOps.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Pass/Pass.h"
+#include "mlir/Pass/PassOptions.h"
+#include "tgraph/Dialect/TGraph/TGraphOps.h"
+
+namespace mlir::tgraph {
+
+#define GEN_PASS_DECL
+#include "tgraph/Conversion/Passes.h.inc"
+
+/// The name of the function that instantiates graph `graph`.
+std::string instantiateFunctionName(llvm::StringRef graph);
+
+/// Node ids the lowering gives the tasks, copies and joins of `graph`: their
+/// order in the block.
+llvm::DenseMap<Operation *, unsigned> runtimeNodeIds(GraphOp graph);
+
+/// convert-tgraph-to-runtime followed by the standard lowering of func,
+/// arith and cf to the LLVM dialect.
+void buildLowerToLLVMPipeline(OpPassManager &pm);
+
+/// Registers convert-tgraph-to-runtime and the `tgraph-lower-to-llvm`
+/// pipeline.
+void registerTGraphConversionPassesAndPipelines();
+
+#define GEN_PASS_REGISTRATION
+#include "tgraph/Conversion/Passes.h.inc"
+
+} // namespace mlir::tgraph
+
+#endif // TGRAPH_CONVERSION_PASSES_H
