@@ -25,5 +25,7 @@ tools = ["tgraph-opt"] + [
     t for t in ("tgraph-gen", "tgraph-translate", "tgraph-run")
     if os.path.exists(os.path.join(config.tgraph_tools_dir, t))]
 llvm_config.add_tool_substitutions(tools, [config.tgraph_tools_dir])
+for t in tools:
+    config.available_features.add(t)
 if config.have_cuda:
     config.available_features.add("cuda")

@@ -1,0 +1,53 @@
+// RUN: tgraph-opt %s --tgraph-pipeline="cpus=2 gpus=1" --convert-tgraph-to-runtime -split-input-file -verify-diagnostics | FileCheck %s
+// RUN: tgraph-opt %s --tgraph-pipeline="cpus=2 gpus=1" --tgraph-lower-to-llvm -split-input-file -verify-diagnostics | FileCheck %s --check-prefix=LLVM
+
+tgraph.kernel @k(!tgraph.buffer<f32 x ?, host>, i64) -> i1 cpu
+tgraph.kernel @g(!tgraph.buffer<f32 x ?, gpu>) gpu stream_ordered
+
+// Tests the calls a scheduled graph lowers to: only the symbols used are
+// declared; the instantiate function creates the graph, sets the parameter
+// count, adds each node with its placement and arguments, its predicate and
+// else values, its dependences with their kinds, and finalizes; every
+// status is checked and a failure returns null.
+// CHECK-DAG: func.func private @tgrt_graph_create(!llvm.ptr, !llvm.ptr, !llvm.ptr) -> i32
+// CHECK-DAG: func.func private @tgrt_graph_add_task(!llvm.ptr, !llvm.ptr, i32, i32, i32, i32, !llvm.ptr) -> i32
+// CHECK-DAG: func.func private @tgrt_graph_add_copy(
+// CHECK-DAG: func.func private @tgrt_graph_finalize(!llvm.ptr) -> i32
+// CHECK-DAG: llvm.mlir.global internal constant @{{.*}}("k\00")
+// CHECK-NOT: tgrt_graph_add_join
+// CHECK-NOT: tgrt_graph_pred_not
+// CHECK-LABEL: func.func @tgraph_instantiate_main(%{{.*}}: !llvm.ptr) -> !llvm.ptr
+// CHECK: call @tgrt_graph_create
+// CHECK: %[[C3:.*]] = arith.constant 3 : i32
+// CHECK: call @tgrt_graph_set_num_params(%{{.*}}, %[[C3]])
+// Node 0: task @k on cpu 0 with a buffer parameter and an immediate.
+// CHECK: call @tgrt_graph_add_task
+// CHECK: call @tgrt_graph_add_arg_param
+// CHECK: %[[SEVEN:.*]] = arith.constant 7 : i64
+// CHECK: call @tgrt_graph_add_arg(%{{.*}}, %{{.*}}, %[[SEVEN]])
+// Node 1: a host-to-device copy on the copy stream, parameters bound.
+// CHECK: call @tgrt_graph_add_copy
+// CHECK: call @tgrt_graph_copy_bind_param
+// CHECK: call @tgrt_graph_copy_bind_param
+// Node 2: the GPU task, predicated on the value of node 0.
+// CHECK: call @tgrt_graph_add_task
+// CHECK: call @tgrt_graph_pred_from_value
+// CHECK: call @tgrt_graph_set_predicate
+// CHECK: call @tgrt_graph_add_dep
+// CHECK: call @tgrt_graph_finalize
+// CHECK: return
+// CHECK-NOT: tgraph.
+tgraph.graph @main(%pre: !tgraph.event, %h: !tgraph.buffer<f32 x 4, host>,
+                   %d: !tgraph.buffer<f32 x 4, gpu>, %n: i64) -> !tgraph.event {
+  %c7 = arith.constant 7 : i64
+  %0, %ok = tgraph.task @k(%h : read, %c7) await(%pre) : (!tgraph.buffer<f32 x 4, host>, i64) -> !tgraph.value<i1>
+  %1 = tgraph.copy %h to %d : !tgraph.buffer<f32 x 4, host> to !tgraph.buffer<f32 x 4, gpu>
+  %p = tgraph.pred.from %ok : !tgraph.value<i1>
+  %2 = tgraph.task @g(%d : read_write) if %p : (!tgraph.buffer<f32 x 4, gpu>)
+  tgraph.yield %2 : !tgraph.event
+}
+
+// LLVM-LABEL: llvm.func @tgraph_instantiate_main(%{{.*}}: !llvm.ptr) -> !llvm.ptr
+// LLVM: llvm.call @tgrt_graph_create
+// LLVM-NOT: func.call
+// LLVM-NOT: cf.cond_br
