@@ -42,18 +42,18 @@ struct AssignProcessorsPass
 
   void runOnOperation() override {
     ModuleOp module = getOperation();
-    Machine m{cpus, gpus, streamsPerGpu, copyStreams};
-    // The module's machine fills in what the options leave unset.
-    if (auto attr = module->getAttrOfType<MachineAttr>("tgraph.machine")) {
-      if (!cpus.hasValue())
-        m.cpus = attr.getCpus();
-      if (!gpus.hasValue())
-        m.gpus = attr.getGpus();
-      if (!streamsPerGpu.hasValue())
-        m.streamsPerGpu = attr.getStreamsPerGpu();
-      if (!copyStreams.hasValue())
-        m.copyStreams = attr.getCopyStreams();
-    }
+    Machine m{2, 0, 2, 1};
+    if (auto attr = module->getAttrOfType<MachineAttr>("tgraph.machine"))
+      m = {attr.getCpus(), attr.getGpus(), attr.getStreamsPerGpu(),
+           attr.getCopyStreams()};
+    // Options override the module's machine; -1 leaves a parameter alone.
+    for (auto [option, value] :
+         {std::pair<int, unsigned *>{cpus, &m.cpus},
+          {gpus, &m.gpus},
+          {streamsPerGpu, &m.streamsPerGpu},
+          {copyStreams, &m.copyStreams}})
+      if (option >= 0)
+        *value = option;
     module->setAttr("tgraph.machine",
                     MachineAttr::get(&getContext(), m.cpus, m.gpus,
                                      m.streamsPerGpu, m.copyStreams));

@@ -146,7 +146,9 @@ static std::string parseGroup(llvm::ArrayRef<const char *> args, unsigned index,
       args.size(), args.data(),
       "tgraph-gen: prints Task Bench graphs as tgraph IR\n\n"
       "  tgraph-gen -type stencil_1d -steps 4 -width 4 | tgraph-opt\n"
-      "  tgraph-gen -type dom -steps 8 -width 4 -and -type tree -steps 4\n");
+      "  tgraph-gen -type dom -steps 8 -width 4 -and -type tree -steps 4\n\n"
+      "  -and starts the flags of the next graph of the module (as in Task\n"
+      "  Bench); -mlir-timing reports generate/verify/print times.\n");
   std::optional<taskbench::DependenceType> pattern =
       taskbench::parsePattern(typeFlag);
   if (!pattern)

@@ -123,6 +123,70 @@ int32_t stencilF64(tgrt_task_context *ctx) {
   return 0;
 }
 
+// stencil3_f64(buffer l, buffer c, buffer r, buffer out): out[0] = mean
+int32_t stencil3F64(tgrt_task_context *ctx) {
+  if (needArgs(ctx, 4, 0))
+    return 1;
+  auto at = [&](int i) { return *reinterpret_cast<const double *>(ctx->args[i]); };
+  *reinterpret_cast<double *>(ctx->args[3]) = (at(0) + at(1) + at(2)) / 3.0;
+  return 0;
+}
+// lap_matvec_f64(buffer q, buffer p, i64 n): q = A p, A = tridiag(-1, 2, -1)
+int32_t lapMatvecF64(tgrt_task_context *ctx) {
+  if (needArgs(ctx, 3, 0))
+    return 1;
+  auto *q = reinterpret_cast<double *>(ctx->args[0]);
+  auto *p = reinterpret_cast<const double *>(ctx->args[1]);
+  int64_t n = i64(ctx->args[2]);
+  for (int64_t i = 0; i < n; ++i)
+    q[i] = 2 * p[i] - (i > 0 ? p[i - 1] : 0) - (i + 1 < n ? p[i + 1] : 0);
+  return 0;
+}
+// dot_f64(buffer x, buffer y, i64 n) -> f64
+int32_t dotF64(tgrt_task_context *ctx) {
+  if (needArgs(ctx, 3, 1))
+    return 1;
+  auto *x = reinterpret_cast<const double *>(ctx->args[0]);
+  auto *y = reinterpret_cast<const double *>(ctx->args[1]);
+  double s = 0;
+  for (int64_t i = 0, n = i64(ctx->args[2]); i < n; ++i)
+    s += x[i] * y[i];
+  ctx->results[0] = bits(s);
+  return 0;
+}
+// div_f64(f64 a, f64 b) -> f64
+int32_t divF64(tgrt_task_context *ctx) {
+  if (needArgs(ctx, 2, 1))
+    return 1;
+  ctx->results[0] = bits(f64(ctx->args[0]) / f64(ctx->args[1]));
+  return 0;
+}
+// neg_f64(f64) -> f64
+int32_t negF64(tgrt_task_context *ctx) {
+  if (needArgs(ctx, 1, 1))
+    return 1;
+  ctx->results[0] = bits(-f64(ctx->args[0]));
+  return 0;
+}
+// xpby_f64(buffer p, buffer r, i64 n, f64 beta): p = r + beta * p
+int32_t xpbyF64(tgrt_task_context *ctx) {
+  if (needArgs(ctx, 4, 0))
+    return 1;
+  auto *p = reinterpret_cast<double *>(ctx->args[0]);
+  auto *r = reinterpret_cast<const double *>(ctx->args[1]);
+  double beta = f64(ctx->args[3]);
+  for (int64_t i = 0, n = i64(ctx->args[2]); i < n; ++i)
+    p[i] = r[i] + beta * p[i];
+  return 0;
+}
+// gt_f64(f64, f64) -> i1
+int32_t gtF64(tgrt_task_context *ctx) {
+  if (needArgs(ctx, 2, 1))
+    return 1;
+  ctx->results[0] = f64(ctx->args[0]) > f64(ctx->args[1]);
+  return 0;
+}
+
 struct Kernel {
   const char *name;
   tgrt_kernel_fn fn;
@@ -147,6 +211,17 @@ const Kernel kernels[] = {
     {"sum_f64", sumF64, false, "sum_f64(buffer, i64 n) -> f64"},
     {"stencil_f64", stencilF64, false,
      "stencil_f64(buffer out, buffer in, i64 n): 3-point mean"},
+    {"stencil3_f64", stencil3F64, false,
+     "stencil3_f64(buffer l, buffer c, buffer r, buffer out): out[0] = "
+     "(l[0] + c[0] + r[0]) / 3"},
+    {"lap_matvec_f64", lapMatvecF64, false,
+     "lap_matvec_f64(buffer q, buffer p, i64 n): q = tridiag(-1, 2, -1) p"},
+    {"dot_f64", dotF64, false, "dot_f64(buffer x, buffer y, i64 n) -> f64"},
+    {"div_f64", divF64, false, "div_f64(f64, f64) -> f64"},
+    {"neg_f64", negF64, false, "neg_f64(f64) -> f64"},
+    {"xpby_f64", xpbyF64, false,
+     "xpby_f64(buffer p, buffer r, i64 n, f64 beta): p = r + beta * p"},
+    {"gt_f64", gtF64, false, "gt_f64(f64, f64) -> i1"},
 };
 } // namespace
 

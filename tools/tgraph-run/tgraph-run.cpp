@@ -253,6 +253,7 @@ int main(int argc, char **argv) {
     options.gpus = numGpus;
     options.streamsPerGpu = streams;
     options.copyStreams = copyStreams;
+    // The pipeline records the machine it used on the module.
     buildPipeline(pm, options);
     if (failed(pm.run(*module)))
       return 1;

@@ -19,16 +19,21 @@ namespace mlir::tgraph {
 
 /// Options of `tgraph-pipeline`: the machine model.
 struct PipelineOptions : public PassPipelineOptions<PipelineOptions> {
-  Option<unsigned> cpus{*this, "cpus", llvm::cl::desc("CPU workers"),
-                        llvm::cl::init(2)};
-  Option<unsigned> gpus{*this, "gpus", llvm::cl::desc("GPUs"),
-                        llvm::cl::init(0)};
-  Option<unsigned> streamsPerGpu{*this, "streams-per-gpu",
-                                 llvm::cl::desc("Compute streams per GPU"),
-                                 llvm::cl::init(2)};
-  Option<unsigned> copyStreams{*this, "copy-streams",
-                               llvm::cl::desc("Copy streams per GPU"),
-                               llvm::cl::init(1)};
+  Option<int> cpus{*this, "cpus",
+                   llvm::cl::desc("CPU workers (default: the module's "
+                                  "tgraph.machine, else 2)"),
+                   llvm::cl::init(-1)};
+  Option<int> gpus{*this, "gpus",
+                   llvm::cl::desc("GPUs (default: the module's, else 0)"),
+                   llvm::cl::init(-1)};
+  Option<int> streamsPerGpu{*this, "streams-per-gpu",
+                            llvm::cl::desc("Compute streams per GPU "
+                                           "(default: the module's, else 2)"),
+                            llvm::cl::init(-1)};
+  Option<int> copyStreams{*this, "copy-streams",
+                          llvm::cl::desc("Copy streams per GPU (default: "
+                                         "the module's, else 1)"),
+                          llvm::cl::init(-1)};
 };
 
 /// Adds the whole pipeline, verify-contracts to schedule, to `pm`.

@@ -142,9 +142,10 @@ def AssignProcessors : Pass<"tgraph-assign-processors", "::mlir::ModuleOp"> {
     CPU kernels and host copies go to CPU workers, GPU kernels to compute
     streams, asynchronous copies to copy streams. Costs come from the
     kernels' `cost` (nanoseconds) or defaults; copies cost by size. Explicit
-    placements are kept (and checked against the machine). The machine comes
-    from the options, else from the module's `tgraph.machine` attribute,
-    else the defaults. Ties are broken by program order, so the result is
+    placements are kept (and checked against the machine). Each machine
+    parameter comes from its option, else from the module's `tgraph.machine`
+    attribute, else the defaults (2 CPUs, no GPU, 2 streams and 1 copy
+    stream per GPU); the machine used is recorded on the module. Ties are broken by program order, so the result is
     deterministic.
 
     Before:
@@ -157,12 +158,14 @@ def AssignProcessors : Pass<"tgraph-assign-processors", "::mlir::ModuleOp"> {
     ```
   }];
   let options = [
-    Option<"cpus", "cpus", "unsigned", "2", "Number of CPU workers">,
-    Option<"gpus", "gpus", "unsigned", "0", "Number of GPUs">,
-    Option<"streamsPerGpu", "streams-per-gpu", "unsigned", "2",
-           "Compute streams per GPU">,
-    Option<"copyStreams", "copy-streams", "unsigned", "1",
-           "Copy streams per GPU">,
+    Option<"cpus", "cpus", "int", "-1",
+           "CPU workers (default: the module's tgraph.machine, else 2)">,
+    Option<"gpus", "gpus", "int", "-1",
+           "GPUs (default: the module's tgraph.machine, else 0)">,
+    Option<"streamsPerGpu", "streams-per-gpu", "int", "-1",
+           "Compute streams per GPU (default: the module's, else 2)">,
+    Option<"copyStreams", "copy-streams", "int", "-1",
+           "Copy streams per GPU (default: the module's, else 1)">,
   ];
   let dependentDialects = ["::mlir::tgraph::TGraphDialect"];
 }
