@@ -32,7 +32,17 @@ struct FoldPredicatesPass
     FrozenRewritePatternSet frozen(std::move(patterns));
     auto groupAttr = StringAttr::get(ctx, "tgraph.pred_group");
     for (GraphOp graph : getOperation().getOps<GraphOp>()) {
-      if (failed(applyPatternsGreedily(graph.getBody(), frozen)))
+      // Most graphs have no predicates: then there is nothing to fold, and
+      // a greedy rewrite over every task would cost a full walk and a
+      // worklist for nothing.
+      bool hasPredicates =
+          llvm::any_of(graph.getBodyBlock(), [](Operation &op) {
+            if (auto predicated = dyn_cast<PredicatedOpInterface>(op))
+              return bool(predicated.getPred());
+            return llvm::any_of(op.getResultTypes(), llvm::IsaPred<PredType>);
+          });
+      if (hasPredicates &&
+          failed(applyPatternsGreedily(graph.getBody(), frozen)))
         return signalPassFailure();
       llvm::DenseMap<Value, int64_t> groups;
       for (Operation &op : graph.getBodyBlock()) {

@@ -49,8 +49,6 @@ struct SchedulePass : public ::mlir::tgraph::impl::ScheduleBase<SchedulePass> {
                                "tgraph-assign-processors before "
                                "tgraph-schedule");
       queues[placement].push_back(i);
-      unsigned count = cast<AwaitOpInterface>(op).getAwaitedEvents().size();
-      op->setAttr(countName, IntegerAttr::get(i64, count));
     }
     // Queue successor of each node (or -1).
     SmallVector<int> next(g.size(), -1);
@@ -64,14 +62,21 @@ struct SchedulePass : public ::mlir::tgraph::impl::ScheduleBase<SchedulePass> {
                << placement << " with ops that have a tgraph.queue_pos and "
                << "ops that have none; give every op of a queue a position "
                   "or none";
-      if (given) {
+      if (given)
         llvm::stable_sort(queue, [&](unsigned a, unsigned b) {
           return g.op(a)->getAttrOfType<IntegerAttr>(posName).getInt() <
                  g.op(b)->getAttrOfType<IntegerAttr>(posName).getInt();
         });
-      } else {
-        for (auto [pos, i] : llvm::enumerate(queue))
-          g.op(i)->setAttr(posName, IntegerAttr::get(i64, pos));
+      // Both attributes in one dictionary update per op: each setAttr
+      // rebuilds the op's dictionary.
+      for (auto [pos, i] : llvm::enumerate(queue)) {
+        Operation *op = g.op(i);
+        NamedAttrList attrs(op->getDiscardableAttrDictionary());
+        unsigned count = cast<AwaitOpInterface>(op).getAwaitedEvents().size();
+        attrs.set(countName, IntegerAttr::get(i64, count));
+        if (!given)
+          attrs.set(posName, IntegerAttr::get(i64, pos));
+        op->setDiscardableAttrs(attrs.getDictionary(ctx));
       }
       for (unsigned k = 0; k + 1 < queue.size(); ++k)
         next[queue[k]] = queue[k + 1];

@@ -3,7 +3,7 @@
 # runs a tiny downstream project that finds tgraph with find_package(tgraph).
 #   check-install.sh BUILD_DIR SOURCE_DIR
 set -euo pipefail
-build=$1 src=$2
+build=$(cd "$1" && pwd) src=$(cd "$2" && pwd)
 prefix="$build/install-test"
 rm -rf "$prefix" "$build/downstream-test"
 cmake --install "$build" --prefix "$prefix" >/dev/null

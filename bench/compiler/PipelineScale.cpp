@@ -1,0 +1,95 @@
+//===- PipelineScale.cpp - time tgraph-pipeline on Task Bench graphs ------===//
+//
+// Generates a Task Bench-shaped graph in the logical form (in memory, no
+// text), runs the full tgraph-pipeline on it and reports the time of each
+// pass and the process's peak memory. One size per process, so that peak
+// memory is that size's: bench/compiler/run-pipeline-scale.sh drives it.
+//
+//   tgraph-bench-pipeline -type stencil_1d -width 1000 -steps 1000
+//
+//===----------------------------------------------------------------------===//
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/IR/Verifier.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Support/Timing.h"
+#include "tgraph/Dialect/TGraph/TGraphOps.h"
+#include "tgraph/TaskBench/Generator.h"
+#include "tgraph/Transforms/Passes.h"
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/Error.h"
+#include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <chrono>
+#include <sys/resource.h>
+
+using namespace mlir;
+using namespace mlir::tgraph;
+namespace cl = llvm::cl;
+
+static cl::opt<std::string> type("type", cl::init("stencil_1d"));
+static cl::opt<int64_t> width("width", cl::init(100));
+static cl::opt<int64_t> steps("steps", cl::init(100));
+static cl::opt<int64_t> radix("radix", cl::init(3));
+static cl::opt<bool> passTiming("pass-timing",
+                                cl::desc("Print MLIR's per-pass timing"));
+
+int main(int argc, char **argv) {
+  cl::ParseCommandLineOptions(argc, argv, "time tgraph-pipeline\n");
+  MLIRContext context;
+  context.disableMultithreading();
+  context.loadDialect<TGraphDialect, arith::ArithDialect, func::FuncDialect>();
+
+  taskbench::Params params;
+  auto pattern = taskbench::parsePattern(type);
+  if (!pattern) {
+    llvm::errs() << "unknown -type " << type << "\n";
+    return 1;
+  }
+  params.pattern = *pattern;
+  params.width = width;
+  params.steps = steps;
+  params.radix = radix;
+  if (llvm::Error e = taskbench::checkParams(params)) {
+    llvm::errs() << llvm::toString(std::move(e)) << "\n";
+    return 1;
+  }
+  using clock = std::chrono::steady_clock;
+  auto t0 = clock::now();
+  auto module = taskbench::generateModule(&context, {params});
+  if (!module) {
+    llvm::errs() << llvm::toString(module.takeError()) << "\n";
+    return 1;
+  }
+  auto t1 = clock::now();
+
+  PassManager pm(&context);
+  pm.enableVerifier(false); // timed separately below
+  if (passTiming)
+    pm.enableTiming();
+  PipelineOptions options;
+  options.cpus = 2;
+  buildPipeline(pm, options);
+  if (failed(pm.run(**module)))
+    return 1;
+  auto t2 = clock::now();
+  if (failed(verify(**module)))
+    return 1;
+  auto t3 = clock::now();
+
+  struct rusage usage;
+  getrusage(RUSAGE_SELF, &usage);
+  auto sec = [](auto a, auto b) {
+    return std::chrono::duration<double>(b - a).count();
+  };
+  uint64_t tasks = taskbench::countTasks(params);
+  llvm::outs() << llvm::formatv(
+      "{0} width={1} steps={2} radix={3}: tasks={4} deps={5} "
+      "generate={6:f3}s pipeline={7:f3}s verify={8:f3}s peak_rss={9}MiB\n",
+      type, width, steps, radix, tasks, taskbench::countDependencies(params),
+      sec(t0, t1), sec(t1, t2), sec(t2, t3), usage.ru_maxrss / 1024);
+  return 0;
+}

@@ -1,0 +1,801 @@
+//===- CApi.cpp - The tgrt C ABI: validation and dispatch -----------------===//
+//
+// Every entry point checks its handles and arguments, then calls the C++
+// objects in Internal.h. Nothing here aborts: bad input returns an error code
+// and sets tgrt_last_error(). Handles carry a magic number so that null and
+// obviously wrong handles are caught (a freed graph or runtime handle cannot
+// be detected reliably; freed events can, since the pool keeps them).
+//
+//===----------------------------------------------------------------------===//
+
+#include "Internal.h"
+
+#include <cstring>
+#include <new>
+
+using namespace tgraph::rt;
+
+namespace {
+
+tgrt_status checkRuntime(tgrt_runtime rt, const char *fn) {
+  if (!rt)
+    return setError(TGRT_ERROR_INVALID_HANDLE,
+                    std::string(fn) + ": runtime handle is null");
+  if (rt->magic != tgrt_runtime_impl::kMagic)
+    return setError(TGRT_ERROR_INVALID_HANDLE,
+                    std::string(fn) + ": not a live runtime handle");
+  return TGRT_OK;
+}
+
+tgrt_status checkGraph(tgrt_graph g, const char *fn) {
+  if (!g)
+    return setError(TGRT_ERROR_INVALID_HANDLE,
+                    std::string(fn) + ": graph handle is null");
+  if (g->magic != tgrt_graph_impl::kMagic)
+    return setError(TGRT_ERROR_INVALID_HANDLE,
+                    std::string(fn) + ": not a live graph handle");
+  return TGRT_OK;
+}
+
+/// A graph that can still be built.
+tgrt_status checkBuilding(tgrt_graph g, const char *fn) {
+  if (tgrt_status s = checkGraph(g, fn))
+    return s;
+  if (g->finalized)
+    return setError(TGRT_ERROR_INVALID_STATE,
+                    std::string(fn) + ": graph '" + g->name +
+                        "' is finalized and can no longer change");
+  return TGRT_OK;
+}
+
+tgrt_status checkFinalized(tgrt_graph g, const char *fn) {
+  if (tgrt_status s = checkGraph(g, fn))
+    return s;
+  if (!g->finalized)
+    return setError(TGRT_ERROR_INVALID_STATE,
+                    std::string(fn) + ": graph '" + g->name +
+                        "' is not finalized (call tgrt_graph_finalize)");
+  return TGRT_OK;
+}
+
+tgrt_status checkEvent(tgrt_event e, const char *fn) {
+  if (!e)
+    return setError(TGRT_ERROR_INVALID_HANDLE,
+                    std::string(fn) + ": event handle is null");
+  if (e->magic != tgrt_event_impl::kMagic ||
+      e->refs.load(std::memory_order_acquire) <= 0)
+    return setError(TGRT_ERROR_INVALID_HANDLE,
+                    std::string(fn) + ": not a live event handle (released?)");
+  return TGRT_OK;
+}
+
+tgrt_status checkOut(const void *p, const char *fn, const char *what) {
+  if (!p)
+    return setError(TGRT_ERROR_INVALID_ARGUMENT,
+                    std::string(fn) + ": " + what + " is null");
+  return TGRT_OK;
+}
+
+tgrt_status eventResult(tgrt_event e) {
+  int32_t state = e->state.load(std::memory_order_acquire);
+  if (state == 0)
+    return setError(TGRT_ERROR_NOT_READY, "event has not triggered yet");
+  if (state == 2)
+    return setError(TGRT_ERROR_TASK_FAILED, e->message);
+  return TGRT_OK;
+}
+
+bool validName(const char *s) { return s && *s; }
+
+#define TGRT_TRY(expr)                                                         \
+  do {                                                                         \
+    if (tgrt_status s_ = (expr))                                               \
+      return s_;                                                               \
+  } while (0)
+
+#define TGRT_GUARD_BEGIN try {
+#define TGRT_GUARD_END                                                         \
+  }                                                                            \
+  catch (const std::bad_alloc &) {                                             \
+    return setError(TGRT_ERROR_OUT_OF_MEMORY, "out of memory");                \
+  }                                                                            \
+  catch (const std::exception &e) {                                            \
+    return setError(TGRT_ERROR_INTERNAL, e.what());                            \
+  }
+
+} // namespace
+
+extern "C" {
+
+const char *tgrt_status_string(tgrt_status status) {
+  switch (status) {
+  case TGRT_OK:
+    return "TGRT_OK";
+  case TGRT_ERROR_INVALID_ARGUMENT:
+    return "TGRT_ERROR_INVALID_ARGUMENT";
+  case TGRT_ERROR_INVALID_HANDLE:
+    return "TGRT_ERROR_INVALID_HANDLE";
+  case TGRT_ERROR_OUT_OF_RANGE:
+    return "TGRT_ERROR_OUT_OF_RANGE";
+  case TGRT_ERROR_NOT_FOUND:
+    return "TGRT_ERROR_NOT_FOUND";
+  case TGRT_ERROR_INVALID_STATE:
+    return "TGRT_ERROR_INVALID_STATE";
+  case TGRT_ERROR_CYCLE:
+    return "TGRT_ERROR_CYCLE";
+  case TGRT_ERROR_UNSUPPORTED:
+    return "TGRT_ERROR_UNSUPPORTED";
+  case TGRT_ERROR_NOT_READY:
+    return "TGRT_ERROR_NOT_READY";
+  case TGRT_ERROR_TIMEOUT:
+    return "TGRT_ERROR_TIMEOUT";
+  case TGRT_ERROR_TASK_FAILED:
+    return "TGRT_ERROR_TASK_FAILED";
+  case TGRT_ERROR_OUT_OF_MEMORY:
+    return "TGRT_ERROR_OUT_OF_MEMORY";
+  case TGRT_ERROR_CUDA:
+    return "TGRT_ERROR_CUDA";
+  case TGRT_ERROR_ALREADY:
+    return "TGRT_ERROR_ALREADY";
+  case TGRT_ERROR_INTERNAL:
+    return "TGRT_ERROR_INTERNAL";
+  }
+  return "TGRT_ERROR_UNKNOWN";
+}
+
+//===--- Runtime ----------------------------------------------------------===//
+
+tgrt_status tgrt_config_init(tgrt_config *config) {
+  TGRT_TRY(checkOut(config, "tgrt_config_init", "config"));
+  config->num_cpu_workers = 1;
+  config->num_gpus = 0;
+  config->streams_per_gpu = 2;
+  config->copy_streams_per_gpu = 1;
+  config->stream_mode = TGRT_STREAMS_AUTO;
+  config->spin_iterations = 1024;
+  return TGRT_OK;
+}
+
+int32_t tgrt_cuda_device_count(void) {
+#ifdef TGRT_HAVE_CUDA
+  return cudaDeviceCountOrZero();
+#else
+  return 0;
+#endif
+}
+
+tgrt_status tgrt_runtime_create(const tgrt_config *config,
+                                tgrt_runtime *out_runtime) {
+  const char *fn = "tgrt_runtime_create";
+  TGRT_TRY(checkOut(config, fn, "config"));
+  TGRT_TRY(checkOut(out_runtime, fn, "out_runtime"));
+  *out_runtime = nullptr;
+  if (config->num_cpu_workers > 1024)
+    return setError(TGRT_ERROR_INVALID_ARGUMENT,
+                    "tgrt_runtime_create: num_cpu_workers must be <= 1024");
+  if (config->num_gpus > 64 || config->streams_per_gpu > 64 ||
+      config->copy_streams_per_gpu > 64)
+    return setError(TGRT_ERROR_INVALID_ARGUMENT,
+                    "tgrt_runtime_create: at most 64 gpus and 64 streams and "
+                    "copy streams per gpu");
+  if (config->num_gpus > 0 &&
+      config->streams_per_gpu + config->copy_streams_per_gpu == 0)
+    return setError(TGRT_ERROR_INVALID_ARGUMENT,
+                    "tgrt_runtime_create: num_gpus > 0 needs streams");
+  if (config->stream_mode < TGRT_STREAMS_AUTO ||
+      config->stream_mode > TGRT_STREAMS_CUDA)
+    return setError(TGRT_ERROR_INVALID_ARGUMENT,
+                    "tgrt_runtime_create: unknown stream_mode " +
+                        std::to_string(config->stream_mode));
+  TGRT_GUARD_BEGIN
+  auto rt = std::make_unique<tgrt_runtime_impl>();
+  if (tgrt_status s = rt->init(*config)) {
+    rt->shutdown();
+    return s;
+  }
+  *out_runtime = rt.release();
+  return TGRT_OK;
+  TGRT_GUARD_END
+}
+
+tgrt_status tgrt_graph_destroy(tgrt_graph graph);
+
+tgrt_status tgrt_runtime_destroy(tgrt_runtime rt) {
+  TGRT_TRY(checkRuntime(rt, "tgrt_runtime_destroy"));
+  std::vector<tgrt_graph_impl *> graphs;
+  {
+    std::lock_guard<std::mutex> lock(rt->graphsMu);
+    graphs.assign(rt->graphs.begin(), rt->graphs.end());
+  }
+  for (tgrt_graph_impl *g : graphs)
+    if (g->blockedOnPreconditions())
+      return setError(TGRT_ERROR_INVALID_STATE,
+                      "tgrt_runtime_destroy: graph '" + g->name +
+                          "' has a replay waiting for a precondition that "
+                          "has not triggered; trigger it first");
+  for (tgrt_graph_impl *g : graphs)
+    TGRT_TRY(tgrt_graph_destroy(g)); // waits for its replays
+  rt->shutdown();
+  rt->magic = 0;
+  for (auto &e : rt->events)
+    e->magic = 0;
+  delete rt;
+  return TGRT_OK;
+}
+
+tgrt_status tgrt_runtime_uses_cuda(tgrt_runtime rt, int32_t *out_uses_cuda) {
+  TGRT_TRY(checkRuntime(rt, "tgrt_runtime_uses_cuda"));
+  TGRT_TRY(checkOut(out_uses_cuda, "tgrt_runtime_uses_cuda", "out_uses_cuda"));
+  *out_uses_cuda = rt->usesCuda ? 1 : 0;
+  return TGRT_OK;
+}
+
+//===--- Kernels ----------------------------------------------------------===//
+
+static tgrt_status registerKernel(tgrt_runtime rt, const char *name,
+                                  tgrt_kernel_fn fn, void *user, bool gpu,
+                                  uint32_t flags, const char *api) {
+  TGRT_TRY(checkRuntime(rt, api));
+  if (!validName(name))
+    return setError(TGRT_ERROR_INVALID_ARGUMENT,
+                    std::string(api) + ": kernel name is null or empty");
+  if (!fn)
+    return setError(TGRT_ERROR_INVALID_ARGUMENT, std::string(api) +
+                                                     ": kernel '" + name +
+                                                     "' has a null function");
+  if (flags & ~static_cast<uint32_t>(TGRT_KERNEL_STREAM_ORDERED))
+    return setError(TGRT_ERROR_INVALID_ARGUMENT,
+                    std::string(api) + ": unknown kernel flags");
+  TGRT_GUARD_BEGIN
+  std::lock_guard<std::mutex> lock(rt->registryMu);
+  if (rt->kernelsByName.count(name))
+    return setError(TGRT_ERROR_ALREADY, std::string(api) + ": kernel '" + name +
+                                            "' is already registered");
+  auto k = std::make_unique<Kernel>();
+  k->name = name;
+  k->fn = fn;
+  k->userData = user;
+  k->gpu = gpu;
+  k->streamOrdered = gpu && (flags & TGRT_KERNEL_STREAM_ORDERED);
+  rt->kernelsByName.emplace(k->name, k.get());
+  rt->kernels.push_back(std::move(k));
+  return TGRT_OK;
+  TGRT_GUARD_END
+}
+
+tgrt_status tgrt_register_cpu_kernel(tgrt_runtime rt, const char *name,
+                                     tgrt_kernel_fn fn, void *user_data) {
+  return registerKernel(rt, name, fn, user_data, false, 0,
+                        "tgrt_register_cpu_kernel");
+}
+
+tgrt_status tgrt_register_gpu_kernel(tgrt_runtime rt, const char *name,
+                                     tgrt_kernel_fn fn, void *user_data,
+                                     uint32_t flags) {
+  return registerKernel(rt, name, fn, user_data, true, flags,
+                        "tgrt_register_gpu_kernel");
+}
+
+//===--- Graph building ---------------------------------------------------===//
+
+tgrt_status tgrt_graph_create(tgrt_runtime rt, const char *name,
+                              tgrt_graph *out_graph) {
+  TGRT_TRY(checkRuntime(rt, "tgrt_graph_create"));
+  TGRT_TRY(checkOut(out_graph, "tgrt_graph_create", "out_graph"));
+  *out_graph = nullptr;
+  TGRT_GUARD_BEGIN
+  auto g = std::make_unique<tgrt_graph_impl>();
+  g->rt = rt;
+  g->name = name ? name : "graph";
+  std::lock_guard<std::mutex> lock(rt->graphsMu);
+  rt->graphs.insert(g.get());
+  *out_graph = g.release();
+  return TGRT_OK;
+  TGRT_GUARD_END
+}
+
+tgrt_status tgrt_graph_destroy(tgrt_graph g) {
+  TGRT_TRY(checkGraph(g, "tgrt_graph_destroy"));
+  if (g->blockedOnPreconditions())
+    return setError(TGRT_ERROR_INVALID_STATE,
+                    "tgrt_graph_destroy: graph '" + g->name +
+                        "' has a replay waiting for a precondition that has "
+                        "not triggered; trigger it first");
+  g->waitIdle();
+  tgrt_runtime_impl *rt = g->rt;
+  {
+    std::lock_guard<std::mutex> lock(rt->graphsMu);
+    rt->graphs.erase(g);
+  }
+  if (g->finalized)
+    g->releaseResources();
+  g->magic = 0;
+  delete g;
+  return TGRT_OK;
+}
+
+tgrt_status tgrt_graph_set_num_params(tgrt_graph g, uint32_t num_params) {
+  TGRT_TRY(checkBuilding(g, "tgrt_graph_set_num_params"));
+  if (num_params > (1u << 20))
+    return setError(TGRT_ERROR_INVALID_ARGUMENT,
+                    "tgrt_graph_set_num_params: too many parameters");
+  g->numParams = num_params;
+  return TGRT_OK;
+}
+
+static tgrt_status newNode(tgrt_graph g, tgrt_graph_impl::BNode node,
+                           uint32_t *out_node) {
+  if (g->bnodes.size() >= (1u << 30))
+    return setError(TGRT_ERROR_OUT_OF_RANGE, "too many nodes in one graph");
+  TGRT_GUARD_BEGIN
+  g->bnodes.push_back(std::move(node));
+  *out_node = static_cast<uint32_t>(g->bnodes.size() - 1);
+  return TGRT_OK;
+  TGRT_GUARD_END
+}
+
+tgrt_status tgrt_graph_add_task(tgrt_graph g, const char *kernel,
+                                int32_t proc_kind, uint32_t proc_index,
+                                uint32_t stream, uint32_t num_results,
+                                uint32_t *out_node) {
+  const char *fn = "tgrt_graph_add_task";
+  TGRT_TRY(checkBuilding(g, fn));
+  TGRT_TRY(checkOut(out_node, fn, "out_node"));
+  if (!validName(kernel))
+    return setError(TGRT_ERROR_INVALID_ARGUMENT,
+                    "tgrt_graph_add_task: kernel name is null or empty");
+  if (num_results > 4096)
+    return setError(TGRT_ERROR_INVALID_ARGUMENT,
+                    "tgrt_graph_add_task: at most 4096 results");
+  TGRT_TRY(g->checkProcessor(proc_kind, proc_index, stream, false));
+  Kernel *k;
+  {
+    std::lock_guard<std::mutex> lock(g->rt->registryMu);
+    auto it = g->rt->kernelsByName.find(kernel);
+    if (it == g->rt->kernelsByName.end())
+      return setError(TGRT_ERROR_NOT_FOUND,
+                      std::string("tgrt_graph_add_task: kernel '") + kernel +
+                          "' is not registered");
+    k = it->second;
+  }
+  if (k->gpu != (proc_kind == TGRT_PROC_GPU))
+    return setError(
+        TGRT_ERROR_INVALID_ARGUMENT,
+        std::string("tgrt_graph_add_task: kernel '") + kernel + "' is a " +
+            (k->gpu ? "GPU" : "CPU") + " kernel but is placed on " +
+            (proc_kind == TGRT_PROC_GPU ? "a GPU stream" : "a CPU worker"));
+  TGRT_GUARD_BEGIN
+  tgrt_graph_impl::BNode node{};
+  node.kind = tgrt_graph_impl::NodeKind::Task;
+  node.procKind = proc_kind;
+  node.procIndex = proc_index;
+  node.stream = proc_kind == TGRT_PROC_GPU ? stream : 0;
+  node.kernel = k;
+  node.name = k->name;
+  node.numResults = num_results;
+  node.elseValues.assign(num_results, 0);
+  return newNode(g, std::move(node), out_node);
+  TGRT_GUARD_END
+}
+
+static tgrt_status checkTask(tgrt_graph g, uint32_t node, const char *fn) {
+  TGRT_TRY(checkBuilding(g, fn));
+  TGRT_TRY(g->checkNode(node, fn));
+  if (g->bnodes[node].kind != tgrt_graph_impl::NodeKind::Task)
+    return setError(TGRT_ERROR_INVALID_ARGUMENT, std::string(fn) + ": node " +
+                                                     std::to_string(node) +
+                                                     " is not a task");
+  if (g->bnodes[node].args.size() >= 65536)
+    return setError(TGRT_ERROR_INVALID_ARGUMENT,
+                    std::string(fn) + ": too many arguments");
+  return TGRT_OK;
+}
+
+tgrt_status tgrt_graph_add_arg(tgrt_graph g, uint32_t node, uint64_t bits) {
+  TGRT_TRY(checkTask(g, node, "tgrt_graph_add_arg"));
+  TGRT_GUARD_BEGIN
+  g->bnodes[node].args.push_back({tgrt_graph_impl::Arg::Imm, bits, 0, 0});
+  return TGRT_OK;
+  TGRT_GUARD_END
+}
+
+tgrt_status tgrt_graph_add_arg_param(tgrt_graph g, uint32_t node,
+                                     uint32_t param) {
+  TGRT_TRY(checkTask(g, node, "tgrt_graph_add_arg_param"));
+  if (param >= g->numParams)
+    return setError(TGRT_ERROR_OUT_OF_RANGE,
+                    "tgrt_graph_add_arg_param: parameter " +
+                        std::to_string(param) + " does not exist (graph has " +
+                        std::to_string(g->numParams) +
+                        "; call tgrt_graph_set_num_params first)");
+  TGRT_GUARD_BEGIN
+  g->bnodes[node].args.push_back({tgrt_graph_impl::Arg::Param, 0, param, 0});
+  return TGRT_OK;
+  TGRT_GUARD_END
+}
+
+tgrt_status tgrt_graph_add_arg_value(tgrt_graph g, uint32_t node,
+                                     uint32_t producer, uint32_t result) {
+  const char *fn = "tgrt_graph_add_arg_value";
+  TGRT_TRY(checkTask(g, node, fn));
+  TGRT_TRY(g->checkNode(producer, fn));
+  if (result >= g->bnodes[producer].numResults)
+    return setError(TGRT_ERROR_OUT_OF_RANGE,
+                    std::string(fn) + ": node " + std::to_string(producer) +
+                        " has no result " + std::to_string(result));
+  TGRT_GUARD_BEGIN
+  g->bnodes[node].args.push_back(
+      {tgrt_graph_impl::Arg::Value, 0, producer, result});
+  return TGRT_OK;
+  TGRT_GUARD_END
+}
+
+tgrt_status tgrt_graph_set_else_value(tgrt_graph g, uint32_t node,
+                                      uint32_t result, uint64_t bits) {
+  const char *fn = "tgrt_graph_set_else_value";
+  TGRT_TRY(checkBuilding(g, fn));
+  TGRT_TRY(g->checkNode(node, fn));
+  if (result >= g->bnodes[node].numResults)
+    return setError(TGRT_ERROR_OUT_OF_RANGE,
+                    std::string(fn) + ": node " + std::to_string(node) +
+                        " has no result " + std::to_string(result));
+  g->bnodes[node].elseValues[result] = bits;
+  return TGRT_OK;
+}
+
+tgrt_status tgrt_graph_add_copy(tgrt_graph g, int32_t proc_kind,
+                                uint32_t proc_index, uint32_t stream, void *dst,
+                                int32_t dst_mem, uint64_t dst_offset,
+                                const void *src, int32_t src_mem,
+                                uint64_t src_offset, uint64_t bytes,
+                                uint32_t *out_node) {
+  const char *fn = "tgrt_graph_add_copy";
+  TGRT_TRY(checkBuilding(g, fn));
+  TGRT_TRY(checkOut(out_node, fn, "out_node"));
+  TGRT_TRY(g->checkProcessor(proc_kind, proc_index, stream, true));
+  auto validMem = [](int32_t m) {
+    return m == TGRT_MEM_HOST || m == TGRT_MEM_DEVICE;
+  };
+  if (!validMem(dst_mem) || !validMem(src_mem))
+    return setError(TGRT_ERROR_INVALID_ARGUMENT,
+                    "tgrt_graph_add_copy: unknown memory kind");
+  if (proc_kind == TGRT_PROC_CPU &&
+      (dst_mem == TGRT_MEM_DEVICE || src_mem == TGRT_MEM_DEVICE))
+    return setError(TGRT_ERROR_INVALID_ARGUMENT,
+                    "tgrt_graph_add_copy: a copy touching device memory must "
+                    "be placed on a copy stream or a GPU stream");
+  if (dst_offset > UINT64_MAX - bytes || src_offset > UINT64_MAX - bytes)
+    return setError(TGRT_ERROR_INVALID_ARGUMENT,
+                    "tgrt_graph_add_copy: offset + bytes overflows");
+  TGRT_GUARD_BEGIN
+  tgrt_graph_impl::BNode node{};
+  node.kind = tgrt_graph_impl::NodeKind::Copy;
+  node.procKind = proc_kind;
+  node.procIndex = proc_index;
+  node.stream = proc_kind == TGRT_PROC_CPU ? 0 : stream;
+  node.name = "copy";
+  node.dst = dst;
+  node.src = src;
+  node.dstMem = dst_mem;
+  node.srcMem = src_mem;
+  node.dstOffset = dst_offset;
+  node.srcOffset = src_offset;
+  node.bytes = bytes;
+  return newNode(g, std::move(node), out_node);
+  TGRT_GUARD_END
+}
+
+tgrt_status tgrt_graph_copy_bind_param(tgrt_graph g, uint32_t node,
+                                       int32_t which, uint32_t param) {
+  const char *fn = "tgrt_graph_copy_bind_param";
+  TGRT_TRY(checkBuilding(g, fn));
+  TGRT_TRY(g->checkNode(node, fn));
+  if (g->bnodes[node].kind != tgrt_graph_impl::NodeKind::Copy)
+    return setError(TGRT_ERROR_INVALID_ARGUMENT, std::string(fn) + ": node " +
+                                                     std::to_string(node) +
+                                                     " is not a copy");
+  if (which != 0 && which != 1)
+    return setError(TGRT_ERROR_INVALID_ARGUMENT,
+                    std::string(fn) + ": which must be 0 (dst) or 1 (src)");
+  if (param >= g->numParams)
+    return setError(TGRT_ERROR_OUT_OF_RANGE, std::string(fn) + ": parameter " +
+                                                 std::to_string(param) +
+                                                 " does not exist");
+  (which == 0 ? g->bnodes[node].dstParam : g->bnodes[node].srcParam) = param;
+  return TGRT_OK;
+}
+
+tgrt_status tgrt_graph_add_join(tgrt_graph g, uint32_t *out_node) {
+  TGRT_TRY(checkBuilding(g, "tgrt_graph_add_join"));
+  TGRT_TRY(checkOut(out_node, "tgrt_graph_add_join", "out_node"));
+  TGRT_GUARD_BEGIN
+  tgrt_graph_impl::BNode node{};
+  node.kind = tgrt_graph_impl::NodeKind::Join;
+  node.procKind = TGRT_PROC_INLINE;
+  node.name = "join";
+  return newNode(g, std::move(node), out_node);
+  TGRT_GUARD_END
+}
+
+tgrt_status tgrt_graph_set_node_name(tgrt_graph g, uint32_t node,
+                                     const char *name) {
+  TGRT_TRY(checkBuilding(g, "tgrt_graph_set_node_name"));
+  TGRT_TRY(g->checkNode(node, "tgrt_graph_set_node_name"));
+  if (!validName(name))
+    return setError(TGRT_ERROR_INVALID_ARGUMENT,
+                    "tgrt_graph_set_node_name: name is null or empty");
+  TGRT_GUARD_BEGIN
+  g->bnodes[node].name = name;
+  return TGRT_OK;
+  TGRT_GUARD_END
+}
+
+tgrt_status tgrt_graph_add_dep(tgrt_graph g, uint32_t pred, uint32_t succ,
+                               int32_t kind) {
+  const char *fn = "tgrt_graph_add_dep";
+  TGRT_TRY(checkBuilding(g, fn));
+  TGRT_TRY(g->checkNode(pred, fn));
+  TGRT_TRY(g->checkNode(succ, fn));
+  if (kind != TGRT_DEP_HOST && kind != TGRT_DEP_DEVICE)
+    return setError(TGRT_ERROR_INVALID_ARGUMENT,
+                    std::string(fn) + ": unknown dependence kind " +
+                        std::to_string(kind));
+  if (pred == succ)
+    return setError(TGRT_ERROR_CYCLE, std::string(fn) + ": node " +
+                                          std::to_string(pred) +
+                                          " cannot depend on itself");
+  TGRT_GUARD_BEGIN
+  g->bedges.push_back({pred, succ, kind});
+  return TGRT_OK;
+  TGRT_GUARD_END
+}
+
+//===--- Predicates -------------------------------------------------------===//
+
+static tgrt_status newPred(tgrt_graph g, tgrt_graph_impl::BPred p,
+                           uint32_t *out_pred, const char *fn) {
+  TGRT_TRY(checkOut(out_pred, fn, "out_pred"));
+  TGRT_GUARD_BEGIN
+  g->bpreds.push_back(p);
+  *out_pred = static_cast<uint32_t>(g->bpreds.size() - 1);
+  return TGRT_OK;
+  TGRT_GUARD_END
+}
+
+static tgrt_status checkPred(tgrt_graph g, uint32_t pred, const char *fn) {
+  if (pred >= g->bpreds.size())
+    return setError(TGRT_ERROR_OUT_OF_RANGE, std::string(fn) + ": predicate " +
+                                                 std::to_string(pred) +
+                                                 " does not exist");
+  return TGRT_OK;
+}
+
+tgrt_status tgrt_graph_pred_const(tgrt_graph g, int32_t value,
+                                  uint32_t *out_pred) {
+  TGRT_TRY(checkBuilding(g, "tgrt_graph_pred_const"));
+  return newPred(g, {tgrt_graph_impl::BPred::Const, value ? 1u : 0u, 0},
+                 out_pred, "tgrt_graph_pred_const");
+}
+
+tgrt_status tgrt_graph_pred_from_value(tgrt_graph g, uint32_t producer,
+                                       uint32_t result, uint32_t *out_pred) {
+  const char *fn = "tgrt_graph_pred_from_value";
+  TGRT_TRY(checkBuilding(g, fn));
+  TGRT_TRY(g->checkNode(producer, fn));
+  if (result >= g->bnodes[producer].numResults)
+    return setError(TGRT_ERROR_OUT_OF_RANGE,
+                    std::string(fn) + ": node " + std::to_string(producer) +
+                        " has no result " + std::to_string(result));
+  return newPred(g, {tgrt_graph_impl::BPred::From, producer, result}, out_pred,
+                 fn);
+}
+
+tgrt_status tgrt_graph_pred_not(tgrt_graph g, uint32_t pred,
+                                uint32_t *out_pred) {
+  TGRT_TRY(checkBuilding(g, "tgrt_graph_pred_not"));
+  TGRT_TRY(checkPred(g, pred, "tgrt_graph_pred_not"));
+  return newPred(g, {tgrt_graph_impl::BPred::Not, pred, 0}, out_pred,
+                 "tgrt_graph_pred_not");
+}
+
+tgrt_status tgrt_graph_pred_and(tgrt_graph g, uint32_t lhs, uint32_t rhs,
+                                uint32_t *out_pred) {
+  TGRT_TRY(checkBuilding(g, "tgrt_graph_pred_and"));
+  TGRT_TRY(checkPred(g, lhs, "tgrt_graph_pred_and"));
+  TGRT_TRY(checkPred(g, rhs, "tgrt_graph_pred_and"));
+  return newPred(g, {tgrt_graph_impl::BPred::And, lhs, rhs}, out_pred,
+                 "tgrt_graph_pred_and");
+}
+
+tgrt_status tgrt_graph_pred_or(tgrt_graph g, uint32_t lhs, uint32_t rhs,
+                               uint32_t *out_pred) {
+  TGRT_TRY(checkBuilding(g, "tgrt_graph_pred_or"));
+  TGRT_TRY(checkPred(g, lhs, "tgrt_graph_pred_or"));
+  TGRT_TRY(checkPred(g, rhs, "tgrt_graph_pred_or"));
+  return newPred(g, {tgrt_graph_impl::BPred::Or, lhs, rhs}, out_pred,
+                 "tgrt_graph_pred_or");
+}
+
+tgrt_status tgrt_graph_set_predicate(tgrt_graph g, uint32_t node, uint32_t pred,
+                                     int32_t mode) {
+  const char *fn = "tgrt_graph_set_predicate";
+  TGRT_TRY(checkBuilding(g, fn));
+  TGRT_TRY(g->checkNode(node, fn));
+  TGRT_TRY(checkPred(g, pred, fn));
+  if (g->bnodes[node].kind == tgrt_graph_impl::NodeKind::Join)
+    return setError(TGRT_ERROR_INVALID_ARGUMENT,
+                    std::string(fn) + ": joins cannot be predicated");
+  if (mode != TGRT_PRED_WAIT && mode != TGRT_PRED_GUARDED)
+    return setError(TGRT_ERROR_INVALID_ARGUMENT,
+                    std::string(fn) + ": unknown predicate mode " +
+                        std::to_string(mode));
+  g->bnodes[node].pred = pred;
+  g->bnodes[node].predMode = mode == TGRT_PRED_GUARDED
+                                 ? tgrt_graph_impl::PredGuarded
+                                 : tgrt_graph_impl::PredWait;
+  return TGRT_OK;
+}
+
+tgrt_status tgrt_graph_finalize(tgrt_graph g) {
+  TGRT_TRY(checkBuilding(g, "tgrt_graph_finalize"));
+  TGRT_GUARD_BEGIN
+  return g->finalize();
+  TGRT_GUARD_END
+}
+
+tgrt_status tgrt_graph_num_nodes(tgrt_graph g, uint32_t *out_num_nodes) {
+  TGRT_TRY(checkGraph(g, "tgrt_graph_num_nodes"));
+  TGRT_TRY(checkOut(out_num_nodes, "tgrt_graph_num_nodes", "out_num_nodes"));
+  *out_num_nodes = static_cast<uint32_t>(g->bnodes.size());
+  return TGRT_OK;
+}
+
+//===--- Replay -----------------------------------------------------------===//
+
+tgrt_status tgrt_graph_replay(tgrt_graph g, const tgrt_event *preconditions,
+                              uint32_t num_preconditions,
+                              const uint64_t *params, uint32_t num_params,
+                              tgrt_event *out_done) {
+  const char *fn = "tgrt_graph_replay";
+  TGRT_TRY(checkFinalized(g, fn));
+  if (num_preconditions && !preconditions)
+    return setError(TGRT_ERROR_INVALID_ARGUMENT,
+                    "tgrt_graph_replay: preconditions is null but "
+                    "num_preconditions is " +
+                        std::to_string(num_preconditions));
+  for (uint32_t i = 0; i < num_preconditions; ++i) {
+    TGRT_TRY(checkEvent(preconditions[i], fn));
+    if (preconditions[i]->rt != g->rt)
+      return setError(TGRT_ERROR_INVALID_ARGUMENT,
+                      "tgrt_graph_replay: precondition " + std::to_string(i) +
+                          " belongs to another runtime");
+  }
+  if (num_params != g->numParams)
+    return setError(TGRT_ERROR_INVALID_ARGUMENT,
+                    "tgrt_graph_replay: graph '" + g->name + "' takes " +
+                        std::to_string(g->numParams) + " parameters, got " +
+                        std::to_string(num_params));
+  if (num_params && !params)
+    return setError(TGRT_ERROR_INVALID_ARGUMENT,
+                    "tgrt_graph_replay: params is null");
+  if (out_done)
+    *out_done = nullptr;
+  TGRT_GUARD_BEGIN
+  return g->replay(reinterpret_cast<tgrt_event_impl *const *>(preconditions),
+                   num_preconditions, params, out_done);
+  TGRT_GUARD_END
+}
+
+tgrt_status tgrt_graph_wait_idle(tgrt_graph g) {
+  TGRT_TRY(checkGraph(g, "tgrt_graph_wait_idle"));
+  if (g->blockedOnPreconditions())
+    return setError(TGRT_ERROR_INVALID_STATE,
+                    "tgrt_graph_wait_idle: a replay waits for a precondition "
+                    "that has not triggered");
+  g->waitIdle();
+  return TGRT_OK;
+}
+
+tgrt_status tgrt_graph_get_result(tgrt_graph g, uint32_t node, uint32_t result,
+                                  uint64_t *out_bits) {
+  const char *fn = "tgrt_graph_get_result";
+  TGRT_TRY(checkFinalized(g, fn));
+  TGRT_TRY(g->checkNode(node, fn));
+  TGRT_TRY(checkOut(out_bits, fn, "out_bits"));
+  if (result >= g->nodes[node].numResults)
+    return setError(TGRT_ERROR_OUT_OF_RANGE,
+                    std::string(fn) + ": node " + std::to_string(node) +
+                        " has no result " + std::to_string(result));
+  TGRT_TRY(tgrt_graph_wait_idle(g));
+  *out_bits = g->slots[g->nodes[node].resultSlot + result];
+  return TGRT_OK;
+}
+
+tgrt_status tgrt_graph_node_issued(tgrt_graph g, uint32_t node,
+                                   int32_t *out_issued) {
+  const char *fn = "tgrt_graph_node_issued";
+  TGRT_TRY(checkFinalized(g, fn));
+  TGRT_TRY(g->checkNode(node, fn));
+  TGRT_TRY(checkOut(out_issued, fn, "out_issued"));
+  *out_issued = g->issued[node].load(std::memory_order_acquire);
+  return TGRT_OK;
+}
+
+tgrt_status tgrt_graph_set_tracing(tgrt_graph g, int32_t enabled) {
+  TGRT_TRY(checkGraph(g, "tgrt_graph_set_tracing"));
+  TGRT_TRY(tgrt_graph_wait_idle(g));
+  TGRT_GUARD_BEGIN
+  g->tracing = enabled != 0;
+  if (g->tracing && g->finalized)
+    g->trace.assign(g->nodes.size(), tgrt_graph_impl::Span{});
+  return TGRT_OK;
+  TGRT_GUARD_END
+}
+
+tgrt_status tgrt_graph_write_trace(tgrt_graph g, const char *path) {
+  TGRT_TRY(checkFinalized(g, "tgrt_graph_write_trace"));
+  if (!validName(path))
+    return setError(TGRT_ERROR_INVALID_ARGUMENT,
+                    "tgrt_graph_write_trace: path is null or empty");
+  TGRT_TRY(tgrt_graph_wait_idle(g));
+  TGRT_GUARD_BEGIN
+  return g->writeTrace(path);
+  TGRT_GUARD_END
+}
+
+//===--- Events -----------------------------------------------------------===//
+
+tgrt_status tgrt_event_create(tgrt_runtime rt, tgrt_event *out_event) {
+  TGRT_TRY(checkRuntime(rt, "tgrt_event_create"));
+  TGRT_TRY(checkOut(out_event, "tgrt_event_create", "out_event"));
+  TGRT_GUARD_BEGIN
+  *out_event = rt->newEvent(1);
+  return TGRT_OK;
+  TGRT_GUARD_END
+}
+
+tgrt_status tgrt_event_trigger(tgrt_event e) {
+  TGRT_TRY(checkEvent(e, "tgrt_event_trigger"));
+  if (!e->trigger(false, nullptr))
+    return setError(TGRT_ERROR_ALREADY,
+                    "tgrt_event_trigger: the event has already triggered");
+  return TGRT_OK;
+}
+
+tgrt_status tgrt_event_trigger_failed(tgrt_event e, const char *message) {
+  TGRT_TRY(checkEvent(e, "tgrt_event_trigger_failed"));
+  TGRT_GUARD_BEGIN
+  std::string msg = message ? message : "failed";
+  if (!e->trigger(true, &msg))
+    return setError(TGRT_ERROR_ALREADY,
+                    "tgrt_event_trigger_failed: the event has already "
+                    "triggered");
+  return TGRT_OK;
+  TGRT_GUARD_END
+}
+
+tgrt_status tgrt_event_query(tgrt_event e) {
+  TGRT_TRY(checkEvent(e, "tgrt_event_query"));
+  return eventResult(e);
+}
+
+tgrt_status tgrt_event_wait(tgrt_event e) {
+  TGRT_TRY(checkEvent(e, "tgrt_event_wait"));
+  e->wait(nullptr);
+  return eventResult(e);
+}
+
+tgrt_status tgrt_event_wait_timeout(tgrt_event e, uint64_t timeout_ns) {
+  TGRT_TRY(checkEvent(e, "tgrt_event_wait_timeout"));
+  if (!e->wait(&timeout_ns))
+    return setError(TGRT_ERROR_TIMEOUT, "tgrt_event_wait_timeout: timed out");
+  return eventResult(e);
+}
+
+tgrt_status tgrt_event_release(tgrt_event e) {
+  TGRT_TRY(checkEvent(e, "tgrt_event_release"));
+  e->release();
+  return TGRT_OK;
+}
+
+} // extern "C"

@@ -1,0 +1,206 @@
+//===- EmulatedStreams.cpp - CPU threads that behave like CUDA streams ----===//
+//
+// Each emulated stream is a thread draining a FIFO of commands: run a host
+// function (the "device work"), record an event, wait for an event. Events
+// follow CUDA semantics (a wait waits for the latest record enqueued before
+// it), so the engine's runahead and cross-stream ordering are exercised
+// exactly as with CUDA, without a GPU. Device memory is host memory.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Internal.h"
+
+#include <cstdlib>
+#include <deque>
+
+using namespace tgraph::rt;
+
+namespace {
+
+struct EmuEvent {
+  uint64_t recorded = 0;  // records enqueued (issuer side)
+  uint64_t completed = 0; // records executed (stream side), under eventMu
+};
+
+struct Command {
+  enum Kind : uint8_t { Host, Record, Wait } kind;
+  HostFn fn;
+  void *arg;
+  uint32_t event;
+  uint64_t seq;
+};
+
+class EmulatedBackend;
+
+struct EmuStream {
+  EmulatedBackend *backend = nullptr;
+  std::mutex mu;
+  std::condition_variable cv;
+  Ring<Command> fifo; // guarded by mu
+  bool executing = false;
+  bool stop = false;
+  std::thread thread;
+  void run();
+};
+
+class EmulatedBackend final : public StreamBackend {
+public:
+  explicit EmulatedBackend(uint32_t numStreams) {
+    for (uint32_t i = 0; i < numStreams; ++i) {
+      streams.push_back(std::make_unique<EmuStream>());
+      streams.back()->backend = this;
+      // Room for a few thousand queued commands: steady-state replays of
+      // ordinary graphs then never grow the FIFO (no allocation per replay).
+      streams.back()->fifo.reserve(4096);
+    }
+    for (auto &s : streams) {
+      EmuStream *p = s.get();
+      p->thread = std::thread([p] { p->run(); });
+    }
+  }
+  ~EmulatedBackend() override {
+    synchronize();
+    for (auto &s : streams) {
+      {
+        std::lock_guard<std::mutex> lock(s->mu);
+        s->stop = true;
+      }
+      s->cv.notify_all();
+    }
+    for (auto &s : streams)
+      s->thread.join();
+  }
+
+  bool isEmulated() const override { return true; }
+  uint32_t numStreams() const override {
+    return static_cast<uint32_t>(streams.size());
+  }
+  void *nativeStream(uint32_t stream) override { return streams[stream].get(); }
+
+  tgrt_status enqueueHostFn(uint32_t stream, HostFn fn, void *arg,
+                            std::string &) override {
+    push(stream, {Command::Host, fn, arg, 0, 0});
+    return TGRT_OK;
+  }
+  tgrt_status enqueueCopy(uint32_t, void *, const void *, size_t,
+                          std::string &error) override {
+    error = "emulated streams copy inside host functions";
+    return TGRT_ERROR_UNSUPPORTED;
+  }
+  tgrt_status enqueueGuard(uint32_t, const GuardLaunch &,
+                           std::string &error) override {
+    error = "emulated streams check guards inside host functions";
+    return TGRT_ERROR_UNSUPPORTED;
+  }
+
+  tgrt_status acquireEvent(uint32_t &event, std::string &) override {
+    std::lock_guard<std::mutex> lock(eventMu);
+    if (!freeEvents.empty()) {
+      event = freeEvents.back();
+      freeEvents.pop_back();
+    } else {
+      event = static_cast<uint32_t>(events.size());
+      events.emplace_back();
+    }
+    events[event] = EmuEvent{};
+    return TGRT_OK;
+  }
+  void releaseEvent(uint32_t event) override {
+    std::lock_guard<std::mutex> lock(eventMu);
+    freeEvents.push_back(event);
+  }
+  tgrt_status recordEvent(uint32_t stream, uint32_t event,
+                          std::string &) override {
+    uint64_t seq;
+    {
+      std::lock_guard<std::mutex> lock(eventMu);
+      seq = ++events[event].recorded;
+    }
+    push(stream, {Command::Record, nullptr, nullptr, event, seq});
+    return TGRT_OK;
+  }
+  tgrt_status waitEvent(uint32_t stream, uint32_t event,
+                        std::string &) override {
+    uint64_t seq;
+    {
+      std::lock_guard<std::mutex> lock(eventMu);
+      seq = events[event].recorded;
+    }
+    if (seq != 0) // like CUDA: waiting on a never-recorded event is a no-op
+      push(stream, {Command::Wait, nullptr, nullptr, event, seq});
+    return TGRT_OK;
+  }
+
+  void *allocShared(size_t bytes) override { return std::calloc(1, bytes); }
+  void freeShared(void *ptr) override { std::free(ptr); }
+  void *deviceAlias(void *hostPtr) override { return hostPtr; }
+
+  void synchronize() override {
+    for (auto &s : streams) {
+      std::unique_lock<std::mutex> lock(s->mu);
+      s->cv.wait(lock, [&] { return s->fifo.empty() && !s->executing; });
+    }
+  }
+
+  void complete(uint32_t event, uint64_t seq) {
+    {
+      std::lock_guard<std::mutex> lock(eventMu);
+      if (events[event].completed < seq)
+        events[event].completed = seq;
+    }
+    eventCv.notify_all();
+  }
+  void waitFor(uint32_t event, uint64_t seq) {
+    std::unique_lock<std::mutex> lock(eventMu);
+    eventCv.wait(lock, [&] { return events[event].completed >= seq; });
+  }
+
+private:
+  void push(uint32_t stream, const Command &cmd) {
+    EmuStream &s = *streams[stream];
+    {
+      std::lock_guard<std::mutex> lock(s.mu);
+      s.fifo.push(cmd);
+    }
+    s.cv.notify_all();
+  }
+
+  std::vector<std::unique_ptr<EmuStream>> streams;
+  std::mutex eventMu;
+  std::condition_variable eventCv;
+  std::deque<EmuEvent> events; // indices stay valid as it grows
+  std::vector<uint32_t> freeEvents;
+};
+
+void EmuStream::run() {
+  std::unique_lock<std::mutex> lock(mu);
+  for (;;) {
+    cv.wait(lock, [&] { return stop || !fifo.empty(); });
+    if (fifo.empty())
+      return;
+    Command cmd = fifo.pop();
+    executing = true;
+    lock.unlock();
+    switch (cmd.kind) {
+    case Command::Host:
+      cmd.fn(cmd.arg);
+      break;
+    case Command::Record:
+      backend->complete(cmd.event, cmd.seq);
+      break;
+    case Command::Wait:
+      backend->waitFor(cmd.event, cmd.seq);
+      break;
+    }
+    lock.lock();
+    executing = false;
+    if (fifo.empty())
+      cv.notify_all(); // synchronize() waits for this
+  }
+}
+
+} // namespace
+
+std::unique_ptr<StreamBackend> tgraph::rt::createEmulatedBackend(uint32_t n) {
+  return std::make_unique<EmulatedBackend>(n);
+}

@@ -1,0 +1,563 @@
+//===- Replay.cpp - The replay engine -------------------------------------===//
+//
+// Replays a finalized graph. Each processor walks its static queue in
+// topological order and waits (spin, then sleep) until the counter of the
+// next node reaches zero: there is no dynamic scheduling. A CPU worker runs
+// the node; a stream processor issues it to its stream and releases the
+// node's device successors at once (runahead), its other successors when a
+// completion callback runs on the stream. One atomic finish counter per
+// replay; the thread that brings it to zero triggers the completion event
+// and starts the next queued replay.
+//
+// Ordering rule between replays of one graph: replay k+1 starts (resets the
+// counters and fills the inboxes) only after replay k has completed, host and
+// device work included, and after its own preconditions have triggered. So
+// replays never interleave and a replay never sees state of the previous one.
+//
+// Nothing here allocates per task or per replay once the pools are warm
+// (replay slots, inbox rings, events); the allocation test checks it.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Internal.h"
+
+#include <cstring>
+
+using namespace tgraph::rt;
+
+namespace {
+/// The message a kernel attached with tgrt_task_set_error.
+thread_local std::string tlsTaskError;
+thread_local bool tlsTaskErrorSet = false;
+/// Set while this thread starts a replay of the graph: a completion inside
+/// that start (a graph of joins only) defers the next start to the loop in
+/// tryStart instead of recursing once per queued replay.
+thread_local tgrt_graph_impl *tlsStarting = nullptr;
+thread_local bool tlsRestart = false;
+} // namespace
+
+extern "C" void tgrt_task_set_error(tgrt_task_context *ctx,
+                                    const char *message) {
+  if (!ctx)
+    return;
+  tlsTaskError = message ? message : "";
+  tlsTaskErrorSet = true;
+}
+
+//===----------------------------------------------------------------------===//
+// Queueing and starting replays
+//===----------------------------------------------------------------------===//
+
+tgrt_status tgrt_graph_impl::replay(tgrt_event_impl *const *pre,
+                                    uint32_t numPre, const uint64_t *params,
+                                    tgrt_event_impl **outDone) {
+  ReplaySlot *slot;
+  {
+    std::lock_guard<std::mutex> lock(mu);
+    if (freeSlots.empty()) {
+      slotStorage.push_back(std::make_unique<ReplaySlot>());
+      freeSlots.reserve(slotStorage.size());
+      slot = slotStorage.back().get();
+      slot->graph = this;
+    } else {
+      slot = freeSlots.back();
+      freeSlots.pop_back();
+    }
+    slot->index = nextReplayIndex++;
+    slot->preFailed = false;
+    slot->preMessage.clear();
+    slot->params.assign(params, params + numParams);
+    // One hold for each precondition and one for this call, so the slot
+    // cannot start before every waiter is registered.
+    slot->preRemaining.store(static_cast<int32_t>(numPre) + 1,
+                             std::memory_order_relaxed);
+    slot->done = rt->newEvent(outDone ? 2 : 1);
+    queued.push(slot);
+  }
+  if (outDone)
+    *outDone = slot->done;
+  {
+    std::lock_guard<std::mutex> lock(rt->idleMu);
+    ++busy;
+  }
+  for (uint32_t i = 0; i < numPre; ++i) {
+    pre[i]->retain();
+    pre[i]->addWaiter(&preconditionTriggered, this, slot);
+  }
+  if (slot->preRemaining.fetch_sub(1, std::memory_order_acq_rel) == 1)
+    tryStart();
+  return TGRT_OK;
+}
+
+void tgrt_graph_impl::preconditionTriggered(void *graphPtr, void *slotPtr,
+                                            tgrt_event_impl *event) {
+  auto *graph = static_cast<tgrt_graph_impl *>(graphPtr);
+  auto *slot = static_cast<ReplaySlot *>(slotPtr);
+  if (event->state.load(std::memory_order_acquire) == 2) {
+    std::lock_guard<std::mutex> lock(graph->mu);
+    if (!slot->preFailed) {
+      slot->preFailed = true;
+      slot->preMessage = "a precondition failed: " + event->message;
+    }
+  }
+  event->release();
+  if (slot->preRemaining.fetch_sub(1, std::memory_order_acq_rel) == 1)
+    graph->tryStart();
+}
+
+void tgrt_graph_impl::tryStart() {
+  for (;;) {
+    ReplaySlot *slot;
+    {
+      std::lock_guard<std::mutex> lock(mu);
+      if (running || queued.empty() ||
+          queued.front()->preRemaining.load(std::memory_order_acquire) != 0)
+        return;
+      running = true;
+      slot = queued.pop();
+    }
+    tgrt_graph_impl *saved = tlsStarting;
+    tlsStarting = this;
+    tlsRestart = false;
+    startReplay(slot);
+    tlsStarting = saved;
+    if (!tlsRestart)
+      return;
+  }
+}
+
+void tgrt_graph_impl::startReplay(ReplaySlot *slot) {
+  const uint32_t n = static_cast<uint32_t>(nodes.size());
+  current = slot;
+  currentIndex = slot->index;
+  const uint8_t poisonAll = slot->preFailed ? 1 : 0;
+  for (uint32_t i = 0; i < n; ++i) {
+    pending[i].store(initialPending[i], std::memory_order_relaxed);
+    poison[i].store(poisonAll, std::memory_order_relaxed);
+    skipped[i].store(0, std::memory_order_relaxed);
+    issued[i].store(0, std::memory_order_relaxed);
+  }
+  failed.store(poisonAll != 0, std::memory_order_relaxed);
+  if (poisonAll) {
+    std::lock_guard<std::mutex> lock(failMu);
+    failMessage = slot->preMessage;
+  }
+  finish.store(finishTarget, std::memory_order_relaxed);
+  if (tracing) {
+    for (Span &s : trace)
+      s = Span{};
+    traceStart = nowNs();
+  }
+  if (finishTarget == 0) { // an empty graph
+    replayDone();
+    return;
+  }
+  if (!involved.empty()) {
+    {
+      std::lock_guard<std::mutex> lock(rt->idleMu);
+      busy += static_cast<int64_t>(involved.size());
+    }
+    // One global order of started replays in every inbox (see Processor).
+    std::lock_guard<std::mutex> order(rt->startMu);
+    for (uint32_t p : involved) {
+      Processor &proc = *rt->procs[p];
+      {
+        std::lock_guard<std::mutex> lock(proc.mu);
+        proc.inbox.push(this);
+        proc.inboxSize.store(static_cast<uint32_t>(proc.inbox.size()),
+                             std::memory_order_release);
+      }
+      proc.cv.notify_one();
+    }
+  }
+  for (uint32_t root : inlineRoots)
+    runInline(root);
+}
+
+void tgrt_graph_impl::replayDone() {
+  ReplaySlot *slot = current;
+  tgrt_event_impl *done = slot->done;
+  slot->done = nullptr;
+  if (tracing) {
+    lastTrace = trace; // same size: no allocation
+    lastTraceStart = traceStart;
+    haveTrace = true;
+  }
+  bool isFailed = failed.load(std::memory_order_acquire);
+  std::string message;
+  if (isFailed) {
+    std::lock_guard<std::mutex> lock(failMu);
+    message = failMessage;
+  }
+  {
+    std::lock_guard<std::mutex> lock(mu);
+    running = false;
+    freeSlots.push_back(slot);
+  }
+  done->trigger(isFailed, &message);
+  done->release();
+  if (tlsStarting == this)
+    tlsRestart = true; // tryStart's loop on this thread starts the next
+  else
+    tryStart();
+  releaseBusy();
+}
+
+void tgrt_graph_impl::walkerDone() { releaseBusy(); }
+
+void tgrt_graph_impl::releaseBusy() {
+  // Once `busy` drops under the lock, the graph may be destroyed: touch only
+  // the runtime afterwards.
+  tgrt_runtime_impl *r = rt;
+  {
+    std::lock_guard<std::mutex> lock(r->idleMu);
+    --busy;
+  }
+  r->idleCv.notify_all();
+}
+
+bool tgrt_graph_impl::blockedOnPreconditions() {
+  std::lock_guard<std::mutex> lock(mu);
+  bool blocked = false;
+  queued.forEach([&](ReplaySlot *s) {
+    if (s->preRemaining.load(std::memory_order_acquire) != 0)
+      blocked = true;
+  });
+  return blocked;
+}
+
+void tgrt_graph_impl::waitIdle() {
+  std::unique_lock<std::mutex> lock(rt->idleMu);
+  rt->idleCv.wait(lock, [&] { return busy == 0; });
+}
+
+//===----------------------------------------------------------------------===//
+// The hot path
+//===----------------------------------------------------------------------===//
+
+void tgrt_graph_impl::waitReady(uint32_t node, Processor &proc) {
+  std::atomic<int32_t> &counter = pending[node];
+  if (counter.load(std::memory_order_acquire) == 0)
+    return;
+  // Spin briefly, then yield (on an oversubscribed machine the thread we
+  // wait for may need this core), then sleep: no unbounded spinning.
+  const uint32_t spins = rt->config.spin_iterations;
+  for (uint32_t i = 0; i < spins; ++i) {
+    if (i < 256)
+      cpuRelax();
+    else
+      std::this_thread::yield();
+    if (counter.load(std::memory_order_acquire) == 0)
+      return;
+  }
+  // Sleep. The flag and the counter are both seq_cst, as are the decrement
+  // and the flag check in satisfy(), so either we see zero or the releaser
+  // sees the flag and wakes us.
+  std::unique_lock<std::mutex> lock(proc.mu);
+  proc.sleeping.store(true, std::memory_order_seq_cst);
+  while (counter.load(std::memory_order_seq_cst) != 0)
+    proc.cv.wait(lock);
+  proc.sleeping.store(false, std::memory_order_relaxed);
+}
+
+void tgrt_graph_impl::satisfy(uint32_t node) {
+  if (pending[node].fetch_sub(1, std::memory_order_seq_cst) != 1)
+    return;
+  const XNode &x = nodes[node];
+  if (x.exec == ExecKind::Inline)
+    runInline(node);
+  else
+    rt->procs[x.proc]->wake();
+}
+
+void tgrt_graph_impl::signalRange(uint32_t begin, uint32_t end) {
+  const uint32_t *s = succs.data();
+  for (uint32_t i = begin; i < end; ++i)
+    satisfy(s[i]);
+}
+
+void tgrt_graph_impl::poisonSuccessors(uint32_t node) {
+  const XNode &x = nodes[node];
+  for (uint32_t i = x.issueBegin; i < x.completeEnd; ++i)
+    poison[succs[i]].store(1, std::memory_order_relaxed);
+}
+
+void tgrt_graph_impl::writeElse(uint32_t node) {
+  const XNode &x = nodes[node];
+  for (uint32_t i = x.elseBegin; i < x.elseEnd; ++i)
+    __atomic_store_n(&slots[elseWrites[i].slot], elseWrites[i].bits,
+                     __ATOMIC_RELAXED);
+  skipped[node].store(1, std::memory_order_relaxed);
+}
+
+bool tgrt_graph_impl::evalPredicate(uint32_t node) {
+  const XNode &x = nodes[node];
+  bool value = false;
+  // Programs are checked at finalize; a malformed one reads as false.
+  evalPredProgram(predProgram.data() + x.predBegin, x.predLength, slots, value);
+  return value;
+}
+
+void tgrt_graph_impl::prepareArgs(uint32_t node) {
+  const XNode &x = nodes[node];
+  for (uint32_t i = x.patchBegin; i < x.patchEnd; ++i) {
+    const Patch &p = patches[i];
+    argWords[p.argIndex] =
+        p.kind == Arg::Param
+            ? current->params[p.index]
+            : __atomic_load_n(&slots[p.index], __ATOMIC_RELAXED);
+  }
+}
+
+int32_t tgrt_graph_impl::runKernel(uint32_t node, void *stream,
+                                   const int32_t *guard, std::string &error) {
+  const XNode &x = nodes[node];
+  prepareArgs(node);
+  tgrt_task_context ctx;
+  ctx.args = argWords.data() + x.argBegin;
+  ctx.num_args = x.numArgs;
+  ctx.num_results = x.numResults;
+  ctx.results = slots + x.resultSlot;
+  ctx.results_device = slotsDevice + x.resultSlot;
+  ctx.stream = stream;
+  ctx.guard_device = guard;
+  ctx.user_data = x.userData;
+  ctx.task_name = x.name;
+  ctx.replay_index = currentIndex;
+  ctx.processor = x.exec == ExecKind::Cpu ? x.proc : x.gpu;
+  ctx.stream_index = x.streamLocal;
+  ctx.internal = nullptr;
+  tlsTaskErrorSet = false;
+  int32_t rc = x.fn(&ctx);
+  if (rc != 0)
+    error = tlsTaskErrorSet ? tlsTaskError
+                            : "kernel returned " + std::to_string(rc);
+  return rc;
+}
+
+void tgrt_graph_impl::recordFailure(uint32_t node, const std::string &message) {
+  std::lock_guard<std::mutex> lock(failMu);
+  if (!failed.load(std::memory_order_relaxed)) {
+    failMessage = "task '" + std::string(nodes[node].name) + "' (node " +
+                  std::to_string(node) + ") failed: " + message;
+    failed.store(true, std::memory_order_release);
+  }
+}
+
+void tgrt_graph_impl::finishOne() {
+  if (finish.fetch_sub(1, std::memory_order_acq_rel) == 1)
+    replayDone();
+}
+
+void tgrt_graph_impl::walk(Processor &proc) {
+  const uint32_t *q = queueNodes.data() + queueBegin[proc.id];
+  const uint32_t *qEnd = queueNodes.data() + queueBegin[proc.id + 1];
+  if (proc.kind == Processor::Kind::Cpu) {
+    for (; q != qEnd; ++q) {
+      waitReady(*q, proc);
+      executeCpu(*q);
+    }
+    finishOne(); // the walker stays counted in `busy`, so `this` stays alive
+    return;
+  }
+  for (; q != qEnd; ++q) {
+    waitReady(*q, proc);
+    issue(*q, proc);
+  }
+}
+
+void tgrt_graph_impl::executeCpu(uint32_t node) {
+  const XNode &x = nodes[node];
+  const bool traced = tracing;
+  if (traced)
+    trace[node].hostStart = nowNs();
+  if (poison[node].load(std::memory_order_relaxed)) {
+    writeElse(node);
+    poisonSuccessors(node);
+  } else if (x.predMode != PredNone && !evalPredicate(node)) {
+    writeElse(node);
+  } else if (x.kind == NodeKind::Task) {
+    std::string error;
+    if (runKernel(node, nullptr, nullptr, error) != 0) {
+      recordFailure(node, error);
+      writeElse(node); // a failed task's values are its else values
+      poisonSuccessors(node);
+    }
+  } else { // a host copy
+    char *dst = static_cast<char *>(
+        x.dstParam >= 0 ? reinterpret_cast<void *>(current->params[x.dstParam])
+                        : x.dst);
+    const char *src = static_cast<const char *>(
+        x.srcParam >= 0
+            ? reinterpret_cast<const void *>(current->params[x.srcParam])
+            : x.src);
+    if (x.bytes)
+      std::memmove(dst + x.dstOffset, src + x.srcOffset, x.bytes);
+  }
+  if (traced)
+    trace[node].hostEnd = nowNs();
+  issued[node].store(1, std::memory_order_release);
+  signalRange(x.issueBegin, x.completeEnd);
+}
+
+void tgrt_graph_impl::runInline(uint32_t node) {
+  const XNode &x = nodes[node];
+  if (tracing)
+    trace[node].hostStart = trace[node].hostEnd = nowNs();
+  if (poison[node].load(std::memory_order_relaxed))
+    poisonSuccessors(node);
+  issued[node].store(1, std::memory_order_release);
+  signalRange(x.issueBegin, x.completeEnd);
+  finishOne();
+}
+
+//===----------------------------------------------------------------------===//
+// Issuing to streams
+//===----------------------------------------------------------------------===//
+
+void tgrt_graph_impl::issue(uint32_t node, Processor &proc) {
+  const XNode &x = nodes[node];
+  StreamBackend &backend = *rt->backend;
+  const bool traced = tracing;
+  if (traced)
+    trace[node].hostStart = nowNs();
+  backend.bindThread(x.stream);
+  std::string error;
+  auto fail = [&](const std::string &what) {
+    recordFailure(node, what);
+    writeElse(node);
+    poisonSuccessors(node);
+  };
+
+  const bool poisoned = poison[node].load(std::memory_order_relaxed) != 0;
+  bool run = !poisoned;
+  if (poisoned) {
+    writeElse(node);
+    poisonSuccessors(node);
+  } else if (x.predMode == PredWait && !evalPredicate(node)) {
+    writeElse(node); // skipped: its event still follows its dependences
+    run = false;
+  }
+
+  // Cross-stream device dependences: the predecessor was issued (its event
+  // recorded) before it released us, so the wait sees that record.
+  for (uint32_t i = x.waitBegin; i < x.waitEnd; ++i)
+    if (backend.waitEvent(x.stream, nodes[crossWaits[i]].event, error) !=
+        TGRT_OK)
+      fail(error);
+
+  if (run) {
+    if (backend.isEmulated()) {
+      // The body runs on the emulated stream, where it checks poison and
+      // guards at execution time, like device code would.
+      if (backend.enqueueHostFn(x.stream, &deviceBody, &deviceArgs[node],
+                                error) != TGRT_OK)
+        fail(error);
+    } else if (x.kind == NodeKind::Task) {
+      const int32_t *guard = nullptr;
+      if (x.predMode == PredGuarded) {
+        GuardLaunch launch;
+        launch.program = static_cast<const PredInstr *>(
+            backend.deviceAlias(predShared + x.predBegin));
+        launch.length = x.predLength;
+        launch.elses = static_cast<const ElseWrite *>(
+            backend.deviceAlias(elseShared + x.elseBegin));
+        launch.numElses = x.elseEnd - x.elseBegin;
+        launch.slots = static_cast<uint64_t *>(backend.deviceAlias(slots));
+        launch.flag =
+            static_cast<int32_t *>(backend.deviceAlias(guardFlags + node));
+        guard = launch.flag;
+        if (backend.enqueueGuard(x.stream, launch, error) != TGRT_OK)
+          fail(error);
+      }
+      if (runKernel(node, backend.nativeStream(x.stream), guard, error) != 0)
+        fail(error);
+    } else {
+      char *dst = static_cast<char *>(
+          x.dstParam >= 0
+              ? reinterpret_cast<void *>(current->params[x.dstParam])
+              : x.dst);
+      const char *src = static_cast<const char *>(
+          x.srcParam >= 0
+              ? reinterpret_cast<const void *>(current->params[x.srcParam])
+              : x.src);
+      if (x.bytes &&
+          backend.enqueueCopy(x.stream, dst + x.dstOffset, src + x.srcOffset,
+                              x.bytes, error) != TGRT_OK)
+        fail(error);
+    }
+  }
+
+  if (x.needsRecord && backend.recordEvent(x.stream, x.event, error) != TGRT_OK)
+    fail(error);
+  if (traced)
+    trace[node].hostEnd = nowNs();
+  issued[node].store(1, std::memory_order_release);
+  // Release device successors now: they may be issued before we run.
+  signalRange(x.issueBegin, x.issueEnd);
+  if (x.callbackAfter) {
+    CallbackRange *range = &callbackRanges[x.callbackRange];
+    if (backend.enqueueHostFn(x.stream, &rangeDone, range, error) != TGRT_OK) {
+      // Without a callback the replay could never finish: wait here instead.
+      fail(error);
+      backend.synchronize();
+      rangeDone(range);
+    }
+  }
+  (void)proc;
+}
+
+void tgrt_graph_impl::deviceBody(void *arg) {
+  auto *a = static_cast<DeviceBodyArg *>(arg);
+  tgrt_graph_impl &g = *a->graph;
+  const uint32_t node = a->node;
+  const XNode &x = g.nodes[node];
+  const bool traced = g.tracing;
+  if (traced)
+    g.trace[node].devStart = nowNs();
+  if (g.poison[node].load(std::memory_order_relaxed)) {
+    g.writeElse(node);
+    g.poisonSuccessors(node);
+  } else if (x.predMode == PredGuarded && !g.evalPredicate(node)) {
+    g.writeElse(node);
+  } else if (x.kind == NodeKind::Task) {
+    std::string error;
+    if (g.runKernel(node, g.rt->backend->nativeStream(x.stream), nullptr,
+                    error) != 0) {
+      g.recordFailure(node, error);
+      g.writeElse(node);
+      g.poisonSuccessors(node);
+    }
+  } else {
+    char *dst = static_cast<char *>(
+        x.dstParam >= 0
+            ? reinterpret_cast<void *>(g.current->params[x.dstParam])
+            : x.dst);
+    const char *src = static_cast<const char *>(
+        x.srcParam >= 0
+            ? reinterpret_cast<const void *>(g.current->params[x.srcParam])
+            : x.src);
+    if (x.bytes)
+      std::memmove(dst + x.dstOffset, src + x.srcOffset, x.bytes);
+  }
+  if (traced)
+    g.trace[node].devEnd = nowNs();
+}
+
+void tgrt_graph_impl::rangeDone(void *arg) {
+  auto *range = static_cast<CallbackRange *>(arg);
+  tgrt_graph_impl &g = *range->graph;
+  const bool traced = g.tracing;
+  const uint64_t now = traced ? nowNs() : 0;
+  for (uint32_t pos = range->queueBegin; pos < range->queueEnd; ++pos) {
+    uint32_t node = g.queueNodes[pos];
+    const XNode &x = g.nodes[node];
+    if (traced && g.trace[node].devEnd == 0) {
+      // CUDA: the device span ends no later than this callback.
+      g.trace[node].devStart = g.trace[node].hostEnd;
+      g.trace[node].devEnd = now;
+    }
+    g.signalRange(x.completeBegin, x.completeEnd);
+  }
+  g.finishOne();
+}

@@ -1,0 +1,284 @@
+//===- CudaStreams.cpp - The CUDA implementation of StreamBackend ---------===//
+//
+// Streams per GPU (compute, then copy streams), a pool of cudaEvents created
+// with timing disabled, cudaStreamWaitEvent for device dependences (the host
+// never waits), cudaMemcpyAsync (cudaMemcpyDefault, unified addressing) for
+// copies, cudaLaunchHostFunc for completion callbacks, and mapped pinned host
+// memory for the value slots that device code reads and writes.
+//
+//===----------------------------------------------------------------------===//
+
+#include "tgraph/Runtime/StreamBackend.h"
+
+#include <cuda_runtime.h>
+
+#include <atomic>
+#include <mutex>
+#include <vector>
+
+namespace tgraph {
+namespace rt {
+
+cudaError_t launchEvalGuard(const GuardLaunch &launch, cudaStream_t stream);
+
+namespace {
+
+std::string describe(const char *what, cudaError_t err) {
+  return std::string(what) + ": " + cudaGetErrorName(err) + " (" +
+         cudaGetErrorString(err) + ")";
+}
+
+class CudaBackend final : public StreamBackend {
+public:
+  ~CudaBackend() override {
+    synchronize();
+    for (uint32_t i = 0; i < streamCount.load(); ++i) {
+      cudaSetDevice(streamGpu[i]);
+      cudaStreamDestroy(streams[i]);
+    }
+    for (size_t i = 0; i < events.size(); ++i)
+      if (events[i]) {
+        cudaSetDevice(eventGpu[i]);
+        cudaEventDestroy(events[i]);
+      }
+  }
+
+  bool init(uint32_t numGpus, uint32_t streamsPerGpu, uint32_t copyStreams,
+            std::string &error) {
+    int count = 0;
+    cudaError_t err = cudaGetDeviceCount(&count);
+    if (err != cudaSuccess) {
+      error = describe("cudaGetDeviceCount", err);
+      return false;
+    }
+    if (count < static_cast<int>(numGpus)) {
+      error = "the runtime wants " + std::to_string(numGpus) +
+              " GPUs but CUDA sees " + std::to_string(count);
+      return false;
+    }
+    for (uint32_t g = 0; g < numGpus; ++g) {
+      if ((err = cudaSetDevice(static_cast<int>(g))) != cudaSuccess) {
+        error = describe("cudaSetDevice", err);
+        return false;
+      }
+      cudaSetDeviceFlags(cudaDeviceMapHost);
+      for (uint32_t s = 0; s < streamsPerGpu + copyStreams; ++s) {
+        cudaStream_t stream;
+        if ((err = cudaStreamCreateWithFlags(&stream, cudaStreamNonBlocking)) !=
+            cudaSuccess) {
+          error = describe("cudaStreamCreateWithFlags", err);
+          return false;
+        }
+        uint32_t at = streamCount.load();
+        streams[at] = stream;
+        streamGpu[at] = static_cast<int>(g);
+        streamCount.store(at + 1);
+      }
+    }
+    numShared = streamCount.load();
+    return true;
+  }
+
+  bool isEmulated() const override { return false; }
+  uint32_t numStreams() const override {
+    return streamCount.load(std::memory_order_acquire);
+  }
+  void *nativeStream(uint32_t stream) override { return streams[stream]; }
+  void bindThread(uint32_t stream) override { select(stream); }
+
+  tgrt_status enqueueHostFn(uint32_t stream, HostFn fn, void *arg,
+                            std::string &error) override {
+    cudaError_t err = cudaLaunchHostFunc(streams[stream], fn, arg);
+    if (err != cudaSuccess) {
+      error = describe("cudaLaunchHostFunc", err);
+      return TGRT_ERROR_CUDA;
+    }
+    return TGRT_OK;
+  }
+  tgrt_status enqueueCopy(uint32_t stream, void *dst, const void *src,
+                          size_t bytes, std::string &error) override {
+    select(stream);
+    cudaError_t err =
+        cudaMemcpyAsync(dst, src, bytes, cudaMemcpyDefault, streams[stream]);
+    if (err != cudaSuccess) {
+      error = describe("cudaMemcpyAsync", err);
+      return TGRT_ERROR_CUDA;
+    }
+    return TGRT_OK;
+  }
+  tgrt_status enqueueGuard(uint32_t stream, const GuardLaunch &launch,
+                           std::string &error) override {
+    select(stream);
+    cudaError_t err = launchEvalGuard(launch, streams[stream]);
+    if (err != cudaSuccess) {
+      error = describe("guard kernel launch", err);
+      return TGRT_ERROR_CUDA;
+    }
+    return TGRT_OK;
+  }
+
+  tgrt_status acquirePrivateStream(uint32_t base, uint32_t &stream,
+                                   std::string &error) override {
+    std::lock_guard<std::mutex> lock(mu);
+    for (size_t i = 0; i < freePrivate.size(); ++i)
+      if (streamGpu[freePrivate[i]] == streamGpu[base]) {
+        stream = freePrivate[i];
+        freePrivate.erase(freePrivate.begin() + i);
+        return TGRT_OK;
+      }
+    uint32_t at = streamCount.load();
+    if (at == kMaxStreams) {
+      error = "too many CUDA streams";
+      return TGRT_ERROR_CUDA;
+    }
+    cudaSetDevice(streamGpu[base]);
+    cudaStream_t s;
+    cudaError_t err = cudaStreamCreateWithFlags(&s, cudaStreamNonBlocking);
+    if (err != cudaSuccess) {
+      error = describe("cudaStreamCreateWithFlags", err);
+      return TGRT_ERROR_CUDA;
+    }
+    streams[at] = s;
+    streamGpu[at] = streamGpu[base];
+    streamCount.store(at + 1, std::memory_order_release);
+    stream = at;
+    return TGRT_OK;
+  }
+  void releasePrivateStream(uint32_t base, uint32_t stream) override {
+    if (stream == base || stream < numShared)
+      return;
+    std::lock_guard<std::mutex> lock(mu);
+    freePrivate.push_back(stream);
+  }
+
+  tgrt_status acquireEvent(uint32_t &event, std::string &error) override {
+    std::lock_guard<std::mutex> lock(mu);
+    if (!freeEvents.empty()) {
+      event = freeEvents.back();
+      freeEvents.pop_back();
+      return TGRT_OK;
+    }
+    // The cudaEvent itself is created at its first record, on the device of
+    // the recording stream (an event must be recorded on its own device).
+    event = static_cast<uint32_t>(events.size());
+    events.push_back(nullptr);
+    eventGpu.push_back(-1);
+    return TGRT_OK;
+  }
+  void releaseEvent(uint32_t event) override {
+    std::lock_guard<std::mutex> lock(mu);
+    freeEvents.push_back(event);
+  }
+  tgrt_status recordEvent(uint32_t stream, uint32_t event,
+                          std::string &error) override {
+    cudaEvent_t ev;
+    {
+      std::lock_guard<std::mutex> lock(mu);
+      if (eventGpu[event] != streamGpu[stream]) {
+        cudaSetDevice(streamGpu[stream]);
+        if (events[event])
+          cudaEventDestroy(events[event]);
+        events[event] = nullptr;
+        cudaError_t err =
+            cudaEventCreateWithFlags(&events[event], cudaEventDisableTiming);
+        if (err != cudaSuccess) {
+          error = describe("cudaEventCreateWithFlags", err);
+          return TGRT_ERROR_CUDA;
+        }
+        eventGpu[event] = streamGpu[stream];
+      }
+      ev = events[event];
+    }
+    select(stream);
+    cudaError_t err = cudaEventRecord(ev, streams[stream]);
+    if (err != cudaSuccess) {
+      error = describe("cudaEventRecord", err);
+      return TGRT_ERROR_CUDA;
+    }
+    return TGRT_OK;
+  }
+  tgrt_status waitEvent(uint32_t stream, uint32_t event,
+                        std::string &error) override {
+    cudaEvent_t ev = eventAt(event);
+    if (!ev)
+      return TGRT_OK; // never recorded: like CUDA, nothing to wait for
+    cudaError_t err = cudaStreamWaitEvent(streams[stream], ev, 0);
+    if (err != cudaSuccess) {
+      error = describe("cudaStreamWaitEvent", err);
+      return TGRT_ERROR_CUDA;
+    }
+    return TGRT_OK;
+  }
+
+  void *allocShared(size_t bytes) override {
+    void *p = nullptr;
+    if (cudaHostAlloc(&p, bytes, cudaHostAllocMapped | cudaHostAllocPortable) !=
+        cudaSuccess)
+      return nullptr;
+    return p;
+  }
+  void freeShared(void *ptr) override { cudaFreeHost(ptr); }
+  void *deviceAlias(void *hostPtr) override {
+    void *d = nullptr;
+    if (cudaHostGetDevicePointer(&d, hostPtr, 0) != cudaSuccess)
+      return hostPtr; // unified addressing: the host pointer works too
+    return d;
+  }
+
+  void synchronize() override {
+    for (uint32_t i = 0; i < streamCount.load(); ++i) {
+      cudaSetDevice(streamGpu[i]);
+      cudaStreamSynchronize(streams[i]);
+    }
+  }
+
+private:
+  /// Kernel launches and copies go to the current device of the calling
+  /// thread; each issuer thread only ever issues to one GPU.
+  void select(uint32_t stream) {
+    thread_local int current = -1;
+    if (current != streamGpu[stream]) {
+      cudaSetDevice(streamGpu[stream]);
+      current = streamGpu[stream];
+    }
+  }
+  cudaEvent_t eventAt(uint32_t event) {
+    std::lock_guard<std::mutex> lock(mu);
+    return events[event];
+  }
+
+  // Fixed capacity: issuer threads index these while a finalize may append
+  // a graph's private streams, so they must never move.
+  static constexpr uint32_t kMaxStreams = 8192;
+  cudaStream_t streams[kMaxStreams] = {};
+  int streamGpu[kMaxStreams] = {};
+  std::atomic<uint32_t> streamCount{0};
+  uint32_t numShared = 0;
+  std::vector<uint32_t> freePrivate; // guarded by mu
+  std::mutex mu;
+  std::vector<cudaEvent_t> events;
+  std::vector<int> eventGpu;
+  std::vector<uint32_t> freeEvents;
+};
+
+} // namespace
+
+std::unique_ptr<StreamBackend> createCudaBackend(uint32_t numGpus,
+                                                 uint32_t streamsPerGpu,
+                                                 uint32_t copyStreamsPerGpu,
+                                                 std::string &error) {
+  auto backend = std::make_unique<CudaBackend>();
+  if (!backend->init(numGpus, streamsPerGpu, copyStreamsPerGpu, error))
+    return nullptr;
+  return backend;
+}
+
+int cudaDeviceCountOrZero() {
+  int count = 0;
+  if (cudaGetDeviceCount(&count) != cudaSuccess)
+    return 0;
+  return count;
+}
+
+} // namespace rt
+} // namespace tgraph

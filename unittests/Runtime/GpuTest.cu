@@ -1,0 +1,270 @@
+//===- GpuTest.cu - Runtime tests on real CUDA streams (label: gpu) -------===//
+//
+// The same semantics as ReplayTest.cpp, driven through CUDA: device
+// dependences on one stream and across streams (cudaStreamWaitEvent), host
+// dependences GPU -> CPU and CPU -> GPU, copies host<->device and
+// device<->device, guarded predicates checked on the device, and many
+// back-to-back replays. Every test skips when no GPU is present.
+//
+//===----------------------------------------------------------------------===//
+
+#include "TestUtil.h"
+
+#include <cuda_runtime.h>
+
+#include <vector>
+
+using namespace tgrt_test;
+
+namespace {
+
+#define SKIP_WITHOUT_GPU()                                                     \
+  do {                                                                         \
+    if (tgrt_cuda_device_count() <= 0)                                         \
+      GTEST_SKIP() << "no CUDA GPU present";                                   \
+  } while (0)
+
+#define ASSERT_CUDA(expr) ASSERT_EQ((expr), cudaSuccess) << #expr
+
+/// Step `expected` of a chain: checks the counter, then advances it. A spin
+/// makes early kernels slow so that an ordering bug would show.
+__global__ void stepKernel(int *counter, int expected, int *errors,
+                           const int32_t *guard, long spin) {
+  if (guard && !*(volatile const int32_t *)guard)
+    return;
+  long long start = clock64();
+  while (clock64() - start < spin) {
+  }
+  if (*(volatile int *)counter != expected)
+    atomicAdd(errors, 1);
+  *(volatile int *)counter = expected + 1;
+  __threadfence_system();
+}
+
+/// args: counter, expected, errors, spin.
+int32_t launchStep(tgrt_task_context *ctx) {
+  stepKernel<<<1, 1, 0, static_cast<cudaStream_t>(ctx->stream)>>>(
+      reinterpret_cast<int *>(ctx->args[0]), static_cast<int>(ctx->args[1]),
+      reinterpret_cast<int *>(ctx->args[2]), ctx->guard_device,
+      static_cast<long>(ctx->args[3]));
+  cudaError_t err = cudaGetLastError();
+  if (err != cudaSuccess) {
+    tgrt_task_set_error(ctx, cudaGetErrorString(err));
+    return 1;
+  }
+  return 0;
+}
+
+/// CPU side of a chain: same check on mapped host memory.
+int32_t cpuStep(tgrt_task_context *ctx) {
+  volatile int *counter = reinterpret_cast<int *>(ctx->args[0]);
+  if (*counter != static_cast<int>(ctx->args[1]))
+    __atomic_fetch_add(reinterpret_cast<int *>(ctx->args[2]), 1,
+                       __ATOMIC_RELAXED);
+  *counter = static_cast<int>(ctx->args[1]) + 1;
+  return 0;
+}
+
+struct Mapped {
+  int *host = nullptr;
+  int *dev = nullptr;
+  Mapped() {
+    cudaHostAlloc(&host, 2 * sizeof(int), cudaHostAllocMapped);
+    cudaHostGetDevicePointer(reinterpret_cast<void **>(&dev), host, 0);
+    host[0] = host[1] = 0;
+  }
+  ~Mapped() { cudaFreeHost(host); }
+};
+
+uint32_t addStep(tgrt_graph g, const char *kernel, int32_t kind,
+                 uint32_t stream, Mapped &m, int expected, long spin) {
+  uint32_t n = 0;
+  EXPECT_TGRT(tgrt_graph_add_task(g, kernel, kind, 0, stream, 0, &n));
+  bool gpu = kind == TGRT_PROC_GPU;
+  EXPECT_TGRT(tgrt_graph_add_arg(
+      g, n, reinterpret_cast<uint64_t>(gpu ? m.dev : m.host)));
+  EXPECT_TGRT(tgrt_graph_add_arg(g, n, static_cast<uint64_t>(expected)));
+  EXPECT_TGRT(tgrt_graph_add_arg(
+      g, n, reinterpret_cast<uint64_t>(gpu ? m.dev + 1 : m.host + 1)));
+  EXPECT_TGRT(tgrt_graph_add_arg(g, n, static_cast<uint64_t>(spin)));
+  return n;
+}
+
+TEST(Gpu, UsesCudaStreams) {
+  SKIP_WITHOUT_GPU();
+  Runtime rt(1, 1, 2, 1, TGRT_STREAMS_CUDA);
+  int32_t cuda = 0;
+  ASSERT_TGRT(tgrt_runtime_uses_cuda(rt, &cuda));
+  EXPECT_EQ(cuda, 1);
+}
+
+// Device dependences on one stream and across streams, with host edges
+// gpu -> cpu -> gpu in the middle, replayed back to back.
+TEST(Gpu, ChainOverEveryDependenceKind) {
+  SKIP_WITHOUT_GPU();
+  Runtime rt(1, 1, 3, 1, TGRT_STREAMS_CUDA);
+  ASSERT_TGRT(tgrt_register_gpu_kernel(rt, "step", launchStep, nullptr,
+                                       TGRT_KERNEL_STREAM_ORDERED));
+  ASSERT_TGRT(tgrt_register_cpu_kernel(rt, "cstep", cpuStep, nullptr));
+  Mapped m;
+  tgrt_graph g;
+  ASSERT_TGRT(tgrt_graph_create(rt, "chain", &g));
+  const int n = 60;
+  uint32_t prev = UINT32_MAX;
+  for (int i = 0; i < n; ++i) {
+    bool cpu = i % 20 == 19;
+    uint32_t node =
+        addStep(g, cpu ? "cstep" : "step", cpu ? TGRT_PROC_CPU : TGRT_PROC_GPU,
+                cpu ? 0 : (i / 5) % 3, m, i, (n - i) * 2000);
+    if (prev != UINT32_MAX)
+      ASSERT_TGRT(tgrt_graph_add_dep(g, prev, node, TGRT_DEP_DEVICE));
+    prev = node;
+  }
+  ASSERT_TGRT(tgrt_graph_finalize(g));
+  for (int r = 0; r < 20; ++r) {
+    m.host[0] = 0;
+    tgrt_event done;
+    ASSERT_TGRT(tgrt_graph_replay(g, nullptr, 0, nullptr, 0, &done));
+    ASSERT_TGRT(waitEvent(done));
+    ASSERT_TGRT(tgrt_event_release(done));
+    EXPECT_EQ(m.host[0], n);
+  }
+  EXPECT_EQ(m.host[1], 0) << "kernels ran out of order";
+}
+
+// Host <-> device and device <-> device copies on copy and compute streams,
+// and a predicated-false copy that leaves its destination alone.
+TEST(Gpu, Copies) {
+  SKIP_WITHOUT_GPU();
+  Runtime rt(1, 1, 1, 1, TGRT_STREAMS_CUDA);
+  const size_t bytes = 1 << 20;
+  std::vector<char> src(bytes), dst(bytes, 0), untouched(bytes, 7);
+  for (size_t i = 0; i < bytes; ++i)
+    src[i] = static_cast<char>(i * 13);
+  void *d1, *d2;
+  ASSERT_CUDA(cudaMalloc(&d1, bytes));
+  ASSERT_CUDA(cudaMalloc(&d2, bytes));
+  tgrt_graph g;
+  ASSERT_TGRT(tgrt_graph_create(rt, "copies", &g));
+  uint32_t h2d, d2d, d2h, skipped, pFalse;
+  ASSERT_TGRT(tgrt_graph_add_copy(g, TGRT_PROC_COPY, 0, 0, d1, TGRT_MEM_DEVICE,
+                                  0, src.data(), TGRT_MEM_HOST, 0, bytes,
+                                  &h2d));
+  ASSERT_TGRT(tgrt_graph_add_copy(g, TGRT_PROC_GPU, 0, 0, d2, TGRT_MEM_DEVICE,
+                                  0, d1, TGRT_MEM_DEVICE, 0, bytes, &d2d));
+  ASSERT_TGRT(tgrt_graph_add_copy(g, TGRT_PROC_COPY, 0, 0, dst.data(),
+                                  TGRT_MEM_HOST, 0, d2, TGRT_MEM_DEVICE, 0,
+                                  bytes, &d2h));
+  ASSERT_TGRT(tgrt_graph_add_copy(g, TGRT_PROC_COPY, 0, 0, untouched.data(),
+                                  TGRT_MEM_HOST, 0, d2, TGRT_MEM_DEVICE, 0,
+                                  bytes, &skipped));
+  ASSERT_TGRT(tgrt_graph_pred_const(g, 0, &pFalse));
+  ASSERT_TGRT(tgrt_graph_set_predicate(g, skipped, pFalse, TGRT_PRED_GUARDED));
+  ASSERT_TGRT(tgrt_graph_add_dep(g, h2d, d2d, TGRT_DEP_DEVICE));
+  ASSERT_TGRT(tgrt_graph_add_dep(g, d2d, d2h, TGRT_DEP_DEVICE));
+  ASSERT_TGRT(tgrt_graph_add_dep(g, d2h, skipped, TGRT_DEP_DEVICE));
+  ASSERT_TGRT(tgrt_graph_finalize(g));
+  tgrt_event done;
+  ASSERT_TGRT(tgrt_graph_replay(g, nullptr, 0, nullptr, 0, &done));
+  ASSERT_TGRT(waitEvent(done));
+  ASSERT_TGRT(tgrt_event_release(done));
+  EXPECT_EQ(dst, src);
+  for (char c : untouched)
+    ASSERT_EQ(c, 7);
+  cudaFree(d1);
+  cudaFree(d2);
+}
+
+// A guarded kernel whose predicate is produced by a CPU task: the guard
+// kernel evaluates it on the device; a false guard skips the step.
+int32_t produceFlag(tgrt_task_context *ctx) {
+  ctx->results[0] = ctx->args[0];
+  return 0;
+}
+
+TEST(Gpu, GuardedPredicate) {
+  SKIP_WITHOUT_GPU();
+  Runtime rt(1, 1, 1, 1, TGRT_STREAMS_CUDA);
+  ASSERT_TGRT(tgrt_register_gpu_kernel(rt, "step", launchStep, nullptr,
+                                       TGRT_KERNEL_STREAM_ORDERED));
+  ASSERT_TGRT(tgrt_register_cpu_kernel(rt, "flag", produceFlag, nullptr));
+  Mapped m;
+  tgrt_graph g;
+  ASSERT_TGRT(tgrt_graph_create(rt, "guarded", &g));
+  ASSERT_TGRT(tgrt_graph_set_num_params(g, 1));
+  uint32_t flag, p;
+  ASSERT_TGRT(tgrt_graph_add_task(g, "flag", TGRT_PROC_CPU, 0, 0, 1, &flag));
+  ASSERT_TGRT(tgrt_graph_add_arg_param(g, flag, 0));
+  uint32_t step = addStep(g, "step", TGRT_PROC_GPU, 0, m, 0, 0);
+  ASSERT_TGRT(tgrt_graph_pred_from_value(g, flag, 0, &p));
+  ASSERT_TGRT(tgrt_graph_set_predicate(g, step, p, TGRT_PRED_GUARDED));
+  ASSERT_TGRT(tgrt_graph_finalize(g));
+  for (uint64_t v : {1, 0, 1, 0}) {
+    m.host[0] = 0;
+    tgrt_event done;
+    ASSERT_TGRT(tgrt_graph_replay(g, nullptr, 0, &v, 1, &done));
+    ASSERT_TGRT(waitEvent(done));
+    ASSERT_TGRT(tgrt_event_release(done));
+    EXPECT_EQ(m.host[0], v ? 1 : 0);
+  }
+  EXPECT_EQ(m.host[1], 0);
+}
+
+// 1000 back-to-back replays of a mixed chain whose steps do a non-atomic
+// increment of one mapped counter: a lost update would mean two steps (of
+// one replay or of consecutive replays) overlapped.
+__global__ void incKernel(int *counter) {
+  *(volatile int *)counter = *(volatile int *)counter + 1;
+  __threadfence_system();
+}
+
+int32_t launchInc(tgrt_task_context *ctx) {
+  incKernel<<<1, 1, 0, static_cast<cudaStream_t>(ctx->stream)>>>(
+      reinterpret_cast<int *>(ctx->args[0]));
+  return cudaGetLastError() == cudaSuccess ? 0 : 1;
+}
+
+int32_t cpuInc(tgrt_task_context *ctx) {
+  volatile int *counter = reinterpret_cast<int *>(ctx->args[0]);
+  *counter = *counter + 1;
+  return 0;
+}
+
+TEST(Gpu, BackToBackReplays) {
+  SKIP_WITHOUT_GPU();
+  Runtime rt(1, 1, 2, 1, TGRT_STREAMS_CUDA);
+  ASSERT_TGRT(tgrt_register_gpu_kernel(rt, "inc", launchInc, nullptr,
+                                       TGRT_KERNEL_STREAM_ORDERED));
+  ASSERT_TGRT(tgrt_register_cpu_kernel(rt, "cinc", cpuInc, nullptr));
+  Mapped m;
+  tgrt_graph g;
+  ASSERT_TGRT(tgrt_graph_create(rt, "b2b", &g));
+  const int perReplay = 5, replays = 1000;
+  uint32_t prev = UINT32_MAX;
+  for (int i = 0; i < perReplay; ++i) {
+    bool cpu = i == 2;
+    uint32_t n;
+    ASSERT_TGRT(tgrt_graph_add_task(g, cpu ? "cinc" : "inc",
+                                    cpu ? TGRT_PROC_CPU : TGRT_PROC_GPU, 0,
+                                    cpu ? 0 : i % 2, 0, &n));
+    ASSERT_TGRT(tgrt_graph_add_arg(
+        g, n, reinterpret_cast<uint64_t>(cpu ? m.host : m.dev)));
+    if (prev != UINT32_MAX)
+      ASSERT_TGRT(tgrt_graph_add_dep(g, prev, n, TGRT_DEP_DEVICE));
+    prev = n;
+  }
+  ASSERT_TGRT(tgrt_graph_finalize(g));
+  tgrt_event last = nullptr;
+  for (int r = 0; r < replays; ++r) {
+    tgrt_event done = nullptr;
+    ASSERT_TGRT(tgrt_graph_replay(g, nullptr, 0, nullptr, 0,
+                                  r + 1 == replays ? &done : nullptr));
+    if (done)
+      last = done;
+  }
+  ASSERT_TGRT(waitEvent(last));
+  ASSERT_TGRT(tgrt_event_release(last));
+  EXPECT_EQ(m.host[0], perReplay * replays);
+}
+
+} // namespace
