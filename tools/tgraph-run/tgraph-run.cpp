@@ -408,9 +408,13 @@ int main(int argc, char **argv) {
     }
     std::vector<int64_t> log = tgraph_run::takeRecordLog();
     if (!log.empty()) {
+      // Long logs (many replays) are cut: the order is in the first ones.
+      constexpr size_t kShown = 64;
       llvm::outs() << "record order:";
-      for (int64_t id : log)
-        llvm::outs() << ' ' << id;
+      for (size_t k = 0; k < std::min(log.size(), kShown); ++k)
+        llvm::outs() << ' ' << log[k];
+      if (log.size() > kShown)
+        llvm::outs() << " ... (" << log.size() - kShown << " more)";
       llvm::outs() << "\n";
     }
     for (auto [i, r] : llvm::enumerate(info.results)) {
