@@ -58,6 +58,7 @@ add_subdirectory(lib/Conversion)
 add_subdirectory(tools/tgraph-opt)
 if(TARGET tgrt)
   add_subdirectory(tools/tgraph-run)
+  add_subdirectory(examples/aot)
 endif()
 # Task Bench generator, DOT export and their tools.
 foreach(dir lib/TaskBench lib/Export tools/tgraph-gen tools/tgraph-translate)
