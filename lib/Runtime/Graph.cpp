@@ -246,10 +246,20 @@ tgrt_status tgrt_graph_impl::finalize() {
     ++indeg[e.succ];
   std::vector<uint32_t> order;
   order.reserve(n);
-  for (uint32_t i = 0; i < n; ++i)
+  // Creation order, when it is topological (the compiler adds nodes in a
+  // topological order), so that each queue keeps the order the compiler
+  // chose: two ops on one stream need no edge between them.
+  bool creationOrderIsTopological = true;
+  for (const BEdge &e : edges)
+    creationOrderIsTopological &= e.pred < e.succ;
+  if (creationOrderIsTopological)
+    for (uint32_t i = 0; i < n; ++i)
+      order.push_back(i);
+  for (uint32_t i = 0; i < n && !creationOrderIsTopological; ++i)
     if (indeg[i] == 0)
       order.push_back(i);
-  for (size_t head = 0; head < order.size(); ++head) {
+  for (size_t head = 0; head < order.size() && !creationOrderIsTopological;
+       ++head) {
     uint32_t u = order[head];
     for (uint32_t k = outBegin[u]; k < outBegin[u + 1]; ++k)
       if (--indeg[edges[outEdges[k]].succ] == 0)

@@ -51,3 +51,23 @@ tgraph.graph @main(%pre: !tgraph.event, %h: !tgraph.buffer<f32 x 4, host>,
 // LLVM: llvm.call @tgrt_graph_create
 // LLVM-NOT: func.call
 // LLVM-NOT: cf.cond_br
+
+tgraph.kernel @s() gpu stream_ordered
+
+// Tests dependences by kind: a device dependence on the same stream emits
+// nothing (FIFO order), across streams one device dependence (1), and a
+// host dependence one host dependence (0).
+// CHECK-LABEL: func.func @tgraph_instantiate_streams
+// Nodes: a = 0, b = 1, c = 2, d = 3 (block order).
+// CHECK: call @tgrt_graph_add_dep(%{{[^,]*}}, %c0_i32{{[_0-9]*}}, %c2_i32{{[_0-9]*}}, %c1_i32{{[_0-9]*}})
+// CHECK: call @tgrt_graph_add_dep(%{{[^,]*}}, %c2_i32{{[_0-9]*}}, %c3_i32{{[_0-9]*}}, %c0_i32{{[_0-9]*}})
+// CHECK-NOT: call @tgrt_graph_add_dep
+// CHECK: call @tgrt_graph_finalize
+tgraph.graph @streams(%h: !tgraph.buffer<f32 x 4, host>) {
+  %c7 = arith.constant 7 : i64
+  %a = tgraph.task @s() on #tgraph.proc<gpu 0, stream 0>
+  %b = tgraph.task @s() await(%a) on #tgraph.proc<gpu 0, stream 0>
+  %c = tgraph.task @s() await(%a) on #tgraph.proc<gpu 0, stream 1>
+  %d, %v = tgraph.task @k(%h : read, %c7) await(%c) : (!tgraph.buffer<f32 x 4, host>, i64) -> !tgraph.value<i1>
+  tgraph.yield
+}

@@ -24,9 +24,11 @@ def ConvertTGraphToRuntime
     The graph's non-event arguments become the replay parameters, in order
     (buffers as pointers, scalars as 64-bit words); its event arguments are
     the replay's preconditions. Node ids follow the order of tasks, copies
-    and joins in the graph. Dependences on a processor's own earlier ops are
-    still emitted: the runtime drops same-stream device edges and turns
-    cross-stream device edges into an event record and a stream wait.
+    and joins in the graph, which the runtime keeps as each queue's order.
+    A device dependence between ops on the same stream emits nothing (the
+    stream's FIFO order enforces it); across streams it is one
+    `tgrt_graph_add_dep(..., device)`, which the runtime turns into an event
+    record and a stream wait (never a host wait).
 
     Before:
     ```mlir

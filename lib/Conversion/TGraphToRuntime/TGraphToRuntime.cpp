@@ -201,6 +201,12 @@ LogicalResult GraphLowering::lowerAwaits(Operation *op, unsigned node) {
     if (kinds && i < kinds.size())
       if (auto k = dyn_cast<DepKindAttr>(kinds[i]))
         kind = k.getValue() == DepKind::device ? kDepDevice : kDepHost;
+    // A device dependence on the same stream needs nothing: the stream runs
+    // its queue in order, and the runtime keeps the creation (block) order.
+    auto here = op->getAttrOfType<ProcAttr>("placement");
+    if (kind == kDepDevice && here && here.isGpu() &&
+        here == event.getDefiningOp()->getAttrOfType<ProcAttr>("placement"))
+      continue;
     call("tgrt_graph_add_dep",
          {graphHandle, i32(producer->second), i32(node), i32(kind)});
   }
