@@ -1,5 +1,7 @@
 // One step of a conjugate-gradient-like solver: GPU work predicated on
-// "not yet converged", a CPU task that checks convergence.
+// "not yet converged", a CPU task that checks convergence. The module names
+// the machine it is compiled for.
+module attributes {tgraph.machine = #tgraph.machine<cpus = 2, gpus = 1, streams_per_gpu = 2, copy_streams = 1>} {
 tgraph.kernel @axpy(!tgraph.buffer<f64 x ?, gpu>, !tgraph.buffer<f64 x ?, gpu>, f64) gpu stream_ordered cost 5000
 tgraph.kernel @norm(!tgraph.buffer<f64 x ?, gpu>) -> f64 gpu stream_ordered cost 3000
 tgraph.kernel @check(f64, f64) -> i1 cpu cost 100
@@ -15,4 +17,5 @@ tgraph.graph @cg_step(%pre: !tgraph.event, %x: !tgraph.buffer<f64 x 4096, gpu>,
   %p = tgraph.pred.from %c : !tgraph.value<i1>
   %done = tgraph.join %0, %1, %2
   tgraph.yield %done, %p : !tgraph.event, !tgraph.pred
+}
 }

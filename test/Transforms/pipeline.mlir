@@ -1,7 +1,7 @@
 // RUN: tgraph-opt %tgraph_src/examples/stencil.mlir --tgraph-pipeline | FileCheck %s --check-prefix=STENCIL
 // RUN: tgraph-opt %tgraph_src/examples/cg_step.mlir --tgraph-pipeline="cpus=1 gpus=1 streams-per-gpu=1" | FileCheck %s --check-prefix=CG
 // RUN: tgraph-opt %tgraph_src/examples/cg_step.mlir --tgraph-pipeline="gpus=1" --mlir-print-ir-after-all -o /dev/null 2>&1 | FileCheck %s --check-prefix=AFTER
-// RUN: not tgraph-opt %tgraph_src/examples/cg_step.mlir --tgraph-pipeline 2>&1 | FileCheck %s --check-prefix=NOGPU
+// RUN: not tgraph-opt %tgraph_src/examples/cg_step.mlir --tgraph-pipeline=gpus=0 2>&1 | FileCheck %s --check-prefix=NOGPU
 // RUN: tgraph-opt %s --tgraph-pipeline | tgraph-opt --tgraph-pipeline | FileCheck %s
 
 // Tests the whole pipeline on the examples: every op is placed, every await
@@ -28,7 +28,8 @@
 // AFTER: IR Dump After MarkRunahead (tgraph-mark-runahead)
 // AFTER: IR Dump After Schedule (tgraph-schedule)
 
-// Tests that a GPU graph without a GPU in the machine is a clear error.
+// Tests that a GPU graph on a machine without GPU (the option overrides the
+// module's machine) is a clear error.
 // NOGPU: error: 'tgraph.task' op runs GPU kernel @axpy but the machine has no GPU
 
 // Tests that the pipeline is idempotent on its own output.
