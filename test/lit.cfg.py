@@ -16,6 +16,7 @@ config.test_exec_root = os.path.join(config.tgraph_obj_root, "test")
 config.substitutions.append(("%tgraph_src", config.tgraph_src_root))
 config.substitutions.append(("%tgraph_obj", config.tgraph_obj_root))
 config.substitutions.append(("%python", config.python_executable))
+config.substitutions.append(("%cxx", config.cxx))
 
 llvm_config.use_default_substitutions()
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
