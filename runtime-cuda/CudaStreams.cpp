@@ -225,6 +225,36 @@ public:
     return d;
   }
 
+  tgrt_status allocMemory(int32_t kind, size_t bytes, void *&out,
+                          std::string &error) override {
+    // Device buffers live on GPU 0 (multi-GPU placement of buffers is not
+    // modelled yet); host buffers are pinned so copies are truly async.
+    cudaSetDevice(0);
+    cudaError_t err = kind == TGRT_MEM_DEVICE ? cudaMalloc(&out, bytes)
+                                              : cudaMallocHost(&out, bytes);
+    if (err != cudaSuccess) {
+      error = describe(kind == TGRT_MEM_DEVICE ? "cudaMalloc" : "cudaMallocHost",
+                       err);
+      return TGRT_ERROR_CUDA;
+    }
+    return TGRT_OK;
+  }
+  void freeMemory(int32_t kind, void *ptr) override {
+    if (kind == TGRT_MEM_DEVICE)
+      cudaFree(ptr);
+    else
+      cudaFreeHost(ptr);
+  }
+  tgrt_status copyMemory(void *dst, const void *src, size_t bytes,
+                         std::string &error) override {
+    cudaError_t err = cudaMemcpy(dst, src, bytes, cudaMemcpyDefault);
+    if (err != cudaSuccess) {
+      error = describe("cudaMemcpy", err);
+      return TGRT_ERROR_CUDA;
+    }
+    return TGRT_OK;
+  }
+
   void synchronize() override {
     for (uint32_t i = 0; i < streamCount.load(); ++i) {
       cudaSetDevice(streamGpu[i]);

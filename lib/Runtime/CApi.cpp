@@ -9,6 +9,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "Internal.h"
+#include <cstdlib>
 
 #include <cstring>
 #include <new>
@@ -227,6 +228,100 @@ tgrt_status tgrt_runtime_uses_cuda(tgrt_runtime rt, int32_t *out_uses_cuda) {
   TGRT_TRY(checkRuntime(rt, "tgrt_runtime_uses_cuda"));
   TGRT_TRY(checkOut(out_uses_cuda, "tgrt_runtime_uses_cuda", "out_uses_cuda"));
   *out_uses_cuda = rt->usesCuda ? 1 : 0;
+  return TGRT_OK;
+}
+
+//===--- Buffer memory ----------------------------------------------------===//
+
+/// The allocation that contains [ptr, ptr + bytes), or null.
+static bool insideAllocation(tgrt_runtime rt, const void *ptr,
+                             uint64_t bytes) {
+  auto p = reinterpret_cast<uintptr_t>(ptr);
+  for (auto &[base, info] : rt->allocations) {
+    auto b = reinterpret_cast<uintptr_t>(base);
+    if (p >= b && p - b <= info.second && bytes <= info.second - (p - b))
+      return true;
+  }
+  return false;
+}
+
+tgrt_status tgrt_mem_alloc(tgrt_runtime rt, int32_t kind, uint64_t bytes,
+                           void **out) {
+  TGRT_TRY(checkRuntime(rt, "tgrt_mem_alloc"));
+  TGRT_TRY(checkOut(out, "tgrt_mem_alloc", "out_ptr"));
+  if (kind != TGRT_MEM_HOST && kind != TGRT_MEM_DEVICE)
+    return setError(TGRT_ERROR_INVALID_ARGUMENT,
+                    "tgrt_mem_alloc: mem_kind must be TGRT_MEM_HOST (0) or "
+                    "TGRT_MEM_DEVICE (1), got " + std::to_string(kind));
+  if (bytes == 0 || bytes > (uint64_t(1) << 48))
+    return setError(TGRT_ERROR_INVALID_ARGUMENT,
+                    "tgrt_mem_alloc: bytes must be between 1 and 2^48, got " +
+                        std::to_string(bytes));
+  void *ptr = nullptr;
+  std::string error;
+  tgrt_status s = TGRT_OK;
+  if (rt->backend) {
+    s = rt->backend->allocMemory(kind, bytes, ptr, error);
+  } else {
+    ptr = std::aligned_alloc(64, (bytes + 63) / 64 * 64);
+    if (!ptr) {
+      s = TGRT_ERROR_OUT_OF_MEMORY;
+      error = "cannot allocate " + std::to_string(bytes) + " bytes";
+    }
+  }
+  if (s != TGRT_OK)
+    return setError(s, "tgrt_mem_alloc: " + error);
+  std::lock_guard<std::mutex> lock(rt->memMu);
+  rt->allocations[ptr] = {kind, bytes};
+  *out = ptr;
+  return TGRT_OK;
+}
+
+tgrt_status tgrt_mem_free(tgrt_runtime rt, int32_t kind, void *ptr) {
+  TGRT_TRY(checkRuntime(rt, "tgrt_mem_free"));
+  std::lock_guard<std::mutex> lock(rt->memMu);
+  auto it = rt->allocations.find(ptr);
+  if (it == rt->allocations.end())
+    return setError(TGRT_ERROR_INVALID_ARGUMENT,
+                    "tgrt_mem_free: the pointer was not returned by "
+                    "tgrt_mem_alloc of this runtime (or is freed already)");
+  if (it->second.first != kind)
+    return setError(TGRT_ERROR_INVALID_ARGUMENT,
+                    "tgrt_mem_free: the pointer was allocated with mem_kind " +
+                        std::to_string(it->second.first) + ", not " +
+                        std::to_string(kind));
+  if (rt->backend)
+    rt->backend->freeMemory(kind, ptr);
+  else
+    std::free(ptr);
+  rt->allocations.erase(it);
+  return TGRT_OK;
+}
+
+tgrt_status tgrt_mem_copy(tgrt_runtime rt, void *dst, const void *src,
+                          uint64_t bytes) {
+  TGRT_TRY(checkRuntime(rt, "tgrt_mem_copy"));
+  TGRT_TRY(checkOut(dst, "tgrt_mem_copy", "dst"));
+  TGRT_TRY(checkOut(src, "tgrt_mem_copy", "src"));
+  {
+    // Device pointers must come from tgrt_mem_alloc; host memory of the
+    // caller is fine on either side.
+    std::lock_guard<std::mutex> lock(rt->memMu);
+    if (rt->usesCuda && !insideAllocation(rt, dst, bytes) &&
+        !insideAllocation(rt, src, bytes))
+      return setError(TGRT_ERROR_INVALID_ARGUMENT,
+                      "tgrt_mem_copy: neither side lies within a "
+                      "tgrt_mem_alloc buffer");
+  }
+  if (bytes == 0)
+    return TGRT_OK;
+  std::string error;
+  if (rt->backend) {
+    if (tgrt_status s = rt->backend->copyMemory(dst, src, bytes, error))
+      return setError(s, "tgrt_mem_copy: " + error);
+  } else {
+    std::memcpy(dst, src, bytes);
+  }
   return TGRT_OK;
 }
 

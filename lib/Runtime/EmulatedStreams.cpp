@@ -11,6 +11,7 @@
 #include "Internal.h"
 
 #include <cstdlib>
+#include <cstring>
 #include <deque>
 
 using namespace tgraph::rt;
@@ -203,4 +204,30 @@ void EmuStream::run() {
 
 std::unique_ptr<StreamBackend> tgraph::rt::createEmulatedBackend(uint32_t n) {
   return std::make_unique<EmulatedBackend>(n);
+}
+
+//===----------------------------------------------------------------------===//
+// Buffer memory: host memory unless a backend knows better (CUDA).
+//===----------------------------------------------------------------------===//
+
+tgrt_status tgraph::rt::StreamBackend::allocMemory(int32_t, size_t bytes,
+                                                   void *&out,
+                                                   std::string &error) {
+  // 64-byte alignment: a cache line, and enough for any vector type.
+  out = std::aligned_alloc(64, (bytes + 63) / 64 * 64);
+  if (!out) {
+    error = "cannot allocate " + std::to_string(bytes) + " bytes";
+    return TGRT_ERROR_OUT_OF_MEMORY;
+  }
+  return TGRT_OK;
+}
+
+void tgraph::rt::StreamBackend::freeMemory(int32_t, void *ptr) {
+  std::free(ptr);
+}
+
+tgrt_status tgraph::rt::StreamBackend::copyMemory(void *dst, const void *src,
+                                                  size_t bytes, std::string &) {
+  std::memcpy(dst, src, bytes);
+  return TGRT_OK;
 }

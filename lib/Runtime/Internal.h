@@ -197,6 +197,11 @@ struct tgrt_runtime_impl {
   std::vector<std::unique_ptr<tgrt_event_impl>> events;
   std::vector<tgrt_event_impl *> freeEvents;
 
+  // Buffer memory handed out by tgrt_mem_alloc: pointer -> (kind, bytes), so
+  // that frees and copies can be checked; what is left is freed at destroy.
+  std::mutex memMu;
+  std::unordered_map<void *, std::pair<int32_t, uint64_t>> allocations;
+
   tgrt_status init(const tgrt_config &config);
   void shutdown();
   tgrt_event_impl *newEvent(int32_t refs);

@@ -8,6 +8,8 @@
 
 #include "Internal.h"
 
+#include <cstdlib>
+
 #include <cstring>
 
 using namespace tgraph::rt;
@@ -229,4 +231,12 @@ void tgrt_runtime_impl::shutdown() {
       proc->thread.join();
   if (backend)
     backend->synchronize();
+  std::lock_guard<std::mutex> lock(memMu);
+  for (auto &[ptr, info] : allocations) {
+    if (backend)
+      backend->freeMemory(info.first, ptr);
+    else
+      std::free(ptr);
+  }
+  allocations.clear();
 }

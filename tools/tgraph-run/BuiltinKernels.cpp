@@ -225,16 +225,34 @@ const Kernel kernels[] = {
 };
 } // namespace
 
-tgrt_status tgraph_run::registerBuiltinKernels(tgrt_runtime runtime) {
+#ifndef TGRAPH_RUN_HAVE_CUDA
+tgrt_kernel_fn tgraph_run::cudaBuiltin(const char *) { return nullptr; }
+#endif
+
+tgrt_status tgraph_run::registerBuiltinKernels(tgrt_runtime runtime,
+                                               bool usesCuda) {
   for (const Kernel &k : kernels) {
+    // On emulated streams the GPU kernels' bodies run on the stream's thread
+    // with host memory; on CUDA streams they must launch device work.
+    tgrt_kernel_fn fn = k.fn;
+    if (k.gpu && usesCuda) {
+      fn = cudaBuiltin(k.name);
+      if (!fn)
+        continue;
+    }
     tgrt_status s =
-        k.gpu ? tgrt_register_gpu_kernel(runtime, k.name, k.fn, nullptr,
+        k.gpu ? tgrt_register_gpu_kernel(runtime, k.name, fn, nullptr,
                                          TGRT_KERNEL_STREAM_ORDERED)
-              : tgrt_register_cpu_kernel(runtime, k.name, k.fn, nullptr);
+              : tgrt_register_cpu_kernel(runtime, k.name, fn, nullptr);
     if (s != TGRT_OK)
       return s;
   }
   return TGRT_OK;
+}
+
+void tgraph_run::recordFromStream(int64_t id) {
+  std::lock_guard<std::mutex> lock(logMutex);
+  recordLog.push_back(id);
 }
 
 std::vector<int64_t> tgraph_run::takeRecordLog() {

@@ -17,9 +17,16 @@
 
 namespace tgraph_run {
 /// Registers every built-in kernel on `runtime`; returns the first error.
-tgrt_status registerBuiltinKernels(tgrt_runtime runtime);
+/// With CUDA streams (`usesCuda`) the GPU kernels are the CUDA versions
+/// (BuiltinKernelsCuda.cu), which launch on the task's stream.
+tgrt_status registerBuiltinKernels(tgrt_runtime runtime, bool usesCuda);
+
+/// The CUDA versions of the GPU built-ins (null when built without CUDA).
+tgrt_kernel_fn cudaBuiltin(const char *name);
 /// The ids `record` kernels logged, in execution order, since the last call.
 std::vector<int64_t> takeRecordLog();
+/// Appends to that log (the CUDA gpu_record, from a stream callback).
+void recordFromStream(int64_t id);
 /// A one-line description of each built-in kernel, for --help.
 std::string builtinKernelHelp();
 } // namespace tgraph_run

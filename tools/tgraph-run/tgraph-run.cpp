@@ -103,7 +103,9 @@ bool isScheduled(ModuleOp module) {
 struct ArgInfo {
   Type type;
   unsigned param = 0;
-  std::vector<char> storage; // zeroed host memory for a buffer
+  uint64_t bytes = 0;     // buffers: their size
+  int32_t memKind = 0;    // buffers: TGRT_MEM_HOST or TGRT_MEM_DEVICE
+  void *buffer = nullptr; // buffers: zeroed memory from tgrt_mem_alloc
 };
 
 /// One graph to run: its arguments and results, read from the scheduled IR
@@ -179,7 +181,8 @@ GraphInfo describeGraph(GraphOp graph) {
         int64_t bytes =
             buffer.getSize() *
             (elem.isIndex() ? 8 : (elem.getIntOrFloatBitWidth() + 7) / 8);
-        a.storage.assign(std::max<int64_t>(bytes, 8), 0);
+        a.bytes = std::max<int64_t>(bytes, 8);
+        a.memKind = buffer.isOnGpu() ? TGRT_MEM_DEVICE : TGRT_MEM_HOST;
       }
     }
     info.args.push_back(std::move(a));
@@ -313,7 +316,7 @@ int main(int argc, char **argv) {
   auto destroyRuntime = llvm::make_scope_exit([&] { tgrt_runtime_destroy(runtime); });
   int32_t usesCuda = 0;
   tgrt_runtime_uses_cuda(runtime, &usesCuda);
-  if (tgraph_run::registerBuiltinKernels(runtime) != TGRT_OK)
+  if (tgraph_run::registerBuiltinKernels(runtime, usesCuda) != TGRT_OK)
     return fail("cannot register the built-in kernels: " + lastError());
   for (const std::string &path : loads) {
     void *handle = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
@@ -344,14 +347,20 @@ int main(int argc, char **argv) {
     if (!trace.empty())
       tgrt_graph_set_tracing(graph, 1);
 
-    // Parameters: buffers are fresh zeroed host memory; scalars in order.
+    // Parameters: buffers are fresh zeroed runtime memory (device memory
+    // for gpu buffers on CUDA streams); scalars in order.
     std::vector<uint64_t> params(info.numParams, 0);
     unsigned nextScalar = 0;
     for (ArgInfo &a : info.args) {
       if (isa<EventType, PredType>(a.type))
         continue;
-      if (!a.storage.empty()) {
-        params[a.param] = reinterpret_cast<uintptr_t>(a.storage.data());
+      if (a.bytes) {
+        std::vector<char> zeros(a.bytes, 0);
+        if (tgrt_mem_alloc(runtime, a.memKind, a.bytes, &a.buffer) !=
+                TGRT_OK ||
+            tgrt_mem_copy(runtime, a.buffer, zeros.data(), a.bytes) != TGRT_OK)
+          return fail("cannot allocate a buffer: " + lastError());
+        params[a.param] = reinterpret_cast<uintptr_t>(a.buffer);
       } else if (nextScalar < scalars.size()) {
         bool ok;
         params[a.param] = wordFor(a.type, scalars[nextScalar++], ok);
@@ -435,11 +444,15 @@ int main(int argc, char **argv) {
         if (!buffer)
           continue;
         llvm::outs() << "buffer #" << i << ":";
+        std::vector<char> contents(a.bytes);
+        if (tgrt_mem_copy(runtime, contents.data(), a.buffer, a.bytes) !=
+            TGRT_OK)
+          return fail("cannot read a buffer back: " + lastError());
         Type elem = buffer.getElementType();
         unsigned width = elem.isIndex() ? 8 : (elem.getIntOrFloatBitWidth() + 7) / 8;
         for (int64_t k = 0; k < std::min<int64_t>(buffer.getSize(), 8); ++k) {
           uint64_t word = 0;
-          std::memcpy(&word, a.storage.data() + k * width, width);
+          std::memcpy(&word, contents.data() + k * width, width);
           llvm::outs() << ' ' << format(elem, word);
         }
         llvm::outs() << (buffer.getSize() > 8 ? " ...\n" : "\n");
@@ -451,6 +464,9 @@ int main(int argc, char **argv) {
       llvm::outs() << "trace: " << trace << "\n";
     }
     tgrt_graph_destroy(graph);
+    for (ArgInfo &a : info.args)
+      if (a.buffer)
+        tgrt_mem_free(runtime, a.memKind, a.buffer);
   }
   return exitCode;
 }

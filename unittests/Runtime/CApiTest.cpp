@@ -310,3 +310,45 @@ TEST(CApi, EventMisuse) {
 }
 
 } // namespace
+
+namespace {
+// Buffer memory: allocation of both kinds (host memory under emulation),
+// copies, and every misuse rejected with a message.
+TEST(CApi, BufferMemory) {
+  for (uint32_t gpus : {0u, 1u}) {
+    tgrt_config c;
+    tgrt_config_init(&c);
+    c.num_gpus = gpus;
+    c.stream_mode = TGRT_STREAMS_EMULATED;
+    tgrt_runtime rt;
+    ASSERT_EQ(tgrt_runtime_create(&c, &rt), TGRT_OK) << tgrt_last_error();
+    void *host = nullptr, *dev = nullptr;
+    ASSERT_EQ(tgrt_mem_alloc(rt, TGRT_MEM_HOST, 64, &host), TGRT_OK);
+    ASSERT_EQ(tgrt_mem_alloc(rt, TGRT_MEM_DEVICE, 64, &dev), TGRT_OK);
+    EXPECT_EQ(reinterpret_cast<uintptr_t>(host) % 64, 0u);
+    double in[8] = {1, 2, 3, 4, 5, 6, 7, 8}, out[8] = {0};
+    EXPECT_EQ(tgrt_mem_copy(rt, dev, in, sizeof in), TGRT_OK);
+    EXPECT_EQ(tgrt_mem_copy(rt, host, dev, sizeof in), TGRT_OK);
+    EXPECT_EQ(tgrt_mem_copy(rt, out, host, sizeof in), TGRT_OK);
+    EXPECT_EQ(out[7], 8.0);
+    EXPECT_ERR(tgrt_mem_alloc(rt, 7, 64, &host), TGRT_ERROR_INVALID_ARGUMENT);
+    EXPECT_ERR(tgrt_mem_alloc(rt, TGRT_MEM_HOST, 0, &host),
+               TGRT_ERROR_INVALID_ARGUMENT);
+    EXPECT_ERR(tgrt_mem_alloc(rt, TGRT_MEM_HOST, 64, nullptr),
+               TGRT_ERROR_INVALID_ARGUMENT);
+    EXPECT_ERR(tgrt_mem_alloc(nullptr, TGRT_MEM_HOST, 64, &host),
+               TGRT_ERROR_INVALID_HANDLE);
+    EXPECT_ERR(tgrt_mem_copy(rt, nullptr, in, 8), TGRT_ERROR_INVALID_ARGUMENT);
+    EXPECT_ERR(tgrt_mem_copy(rt, out, nullptr, 8), TGRT_ERROR_INVALID_ARGUMENT);
+    EXPECT_ERR(tgrt_mem_free(rt, TGRT_MEM_HOST, dev),
+               TGRT_ERROR_INVALID_ARGUMENT); // wrong kind
+    EXPECT_EQ(tgrt_mem_free(rt, TGRT_MEM_DEVICE, dev), TGRT_OK);
+    EXPECT_ERR(tgrt_mem_free(rt, TGRT_MEM_DEVICE, dev),
+               TGRT_ERROR_INVALID_ARGUMENT); // twice
+    EXPECT_ERR(tgrt_mem_free(rt, TGRT_MEM_HOST, in),
+               TGRT_ERROR_INVALID_ARGUMENT); // not ours
+    // `host` is still allocated: destroy frees it (ASan checks for leaks).
+    EXPECT_EQ(tgrt_runtime_destroy(rt), TGRT_OK);
+  }
+}
+} // namespace

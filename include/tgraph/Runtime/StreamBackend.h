@@ -143,6 +143,15 @@ public:
   virtual void freeShared(void *ptr) = 0;
   virtual void *deviceAlias(void *hostPtr) = 0;
 
+  /// Memory for buffers of a memory kind (TGRT_MEM_HOST or
+  /// TGRT_MEM_DEVICE) and synchronous copies between kinds. Emulated streams
+  /// run "device" work on the host, so device memory is host memory.
+  virtual tgrt_status allocMemory(int32_t kind, size_t bytes, void *&out,
+                                  std::string &error);
+  virtual void freeMemory(int32_t kind, void *ptr);
+  virtual tgrt_status copyMemory(void *dst, const void *src, size_t bytes,
+                                 std::string &error);
+
   /// Blocks until every stream is idle.
   virtual void synchronize() = 0;
 };

@@ -94,6 +94,21 @@ TGRT_API tgrt_status tgrt_runtime_uses_cuda(tgrt_runtime runtime,
 /* Number of CUDA devices visible (0 without CUDA or without a GPU). */
 TGRT_API int32_t tgrt_cuda_device_count(void);
 
+/*===--- Buffer memory ----------------------------------------------------===*/
+
+/* Allocates `bytes` of buffer memory of `mem_kind` (a tgrt_mem_kind): with
+ * CUDA streams TGRT_MEM_DEVICE is device memory (cudaMalloc) and
+ * TGRT_MEM_HOST pinned host memory; with emulated streams (or no GPU) both
+ * are 64-byte-aligned host memory. Free with tgrt_mem_free and the same kind. */
+TGRT_API tgrt_status tgrt_mem_alloc(tgrt_runtime runtime, int32_t mem_kind,
+                                    uint64_t bytes, void **out_ptr);
+TGRT_API tgrt_status tgrt_mem_free(tgrt_runtime runtime, int32_t mem_kind,
+                                   void *ptr);
+/* A synchronous copy between any two buffers of the runtime (either kind),
+ * e.g. to initialise device buffers or read results back. */
+TGRT_API tgrt_status tgrt_mem_copy(tgrt_runtime runtime, void *dst,
+                                   const void *src, uint64_t bytes);
+
 /*===--- Kernels ----------------------------------------------------------===*/
 
 /* What a kernel sees when it runs. Valid only during the call. */
