@@ -98,8 +98,12 @@ private:
   LogicalResult lowerAwaits(Operation *op, unsigned node);
   FailureOr<unsigned> lowerPredicate(Value pred);
   LogicalResult setPredicate(Operation *op, unsigned node);
-  LogicalResult placementOf(Operation *op, int32_t &kind, unsigned &index,
-                            unsigned &stream);
+  /// The runtime processor of an op: tgrt_proc_kind, index, stream.
+  struct Processor {
+    int32_t kind;
+    unsigned index, stream;
+  };
+  FailureOr<Processor> processorOf(Operation *op);
 };
 } // namespace
 
@@ -165,19 +169,18 @@ void GraphLowering::call(StringRef name, ArrayRef<Value> args) {
   b.setInsertionPointToStart(next);
 }
 
-LogicalResult GraphLowering::placementOf(Operation *op, int32_t &kind,
-                                         unsigned &index, unsigned &stream) {
+FailureOr<GraphLowering::Processor>
+GraphLowering::processorOf(Operation *op) {
   auto placement = op->getAttrOfType<ProcAttr>("placement");
   if (!placement)
     return op->emitOpError("has no placement; run tgraph-pipeline (or "
                            "tgraph-assign-processors) before "
                            "convert-tgraph-to-runtime");
-  kind = placement.isCpu() ? kProcCpu
-         : placement.getCopy() ? kProcCopy
-                               : kProcGpu;
-  index = placement.getIndex();
-  stream = placement.isCpu() ? 0 : placement.getStream();
-  return success();
+  int32_t kind = placement.isCpu()     ? kProcCpu
+                 : placement.getCopy() ? kProcCopy
+                                       : kProcGpu;
+  return Processor{kind, placement.getIndex(),
+                   placement.isCpu() ? 0u : unsigned(placement.getStream())};
 }
 
 LogicalResult GraphLowering::lowerAwaits(Operation *op, unsigned node) {
@@ -287,13 +290,13 @@ LogicalResult GraphLowering::setPredicate(Operation *op, unsigned node) {
 
 LogicalResult GraphLowering::lowerTask(TaskOp task) {
   unsigned node = nodeIds.lookup(task);
-  int32_t kind;
-  unsigned index, stream;
-  if (failed(placementOf(task, kind, index, stream)))
+  FailureOr<Processor> proc = processorOf(task);
+  if (failed(proc))
     return failure();
   call("tgrt_graph_add_task",
-       {graphHandle, string(task.getKernel()), i32(kind), i32(index),
-        i32(stream), i32(task.getValues().size()), outSlot});
+       {graphHandle, string(task.getKernel()), i32(proc->kind),
+        i32(proc->index), i32(proc->stream), i32(task.getValues().size()),
+        outSlot});
   for (Value arg : task.getArgs()) {
     if (auto blockArg = dyn_cast<BlockArgument>(arg)) {
       call("tgrt_graph_add_arg_param",
@@ -325,9 +328,8 @@ LogicalResult GraphLowering::lowerTask(TaskOp task) {
 
 LogicalResult GraphLowering::lowerCopy(CopyOp copy) {
   unsigned node = nodeIds.lookup(copy);
-  int32_t kind;
-  unsigned index, stream;
-  if (failed(placementOf(copy, kind, index, stream)))
+  FailureOr<Processor> proc = processorOf(copy);
+  if (failed(proc))
     return failure();
   auto src = cast<BufferType>(copy.getSrc().getType());
   auto dst = cast<BufferType>(copy.getDst().getType());
@@ -342,7 +344,7 @@ LogicalResult GraphLowering::lowerCopy(CopyOp copy) {
   Value null = LLVM::ZeroOp::create(
       b, loc, LLVM::LLVMPointerType::get(b.getContext()));
   call("tgrt_graph_add_copy",
-       {graphHandle, i32(kind), i32(index), i32(stream), null,
+       {graphHandle, i32(proc->kind), i32(proc->index), i32(proc->stream), null,
         i32(dst.isOnGpu() ? kMemDevice : kMemHost),
         i64(offset(copy.getDstOffsetAttr()) * elem), null,
         i32(src.isOnGpu() ? kMemDevice : kMemHost),
