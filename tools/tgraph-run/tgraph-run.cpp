@@ -1,11 +1,11 @@
 //===- tgraph-run.cpp - compile and replay a task graph -------------------===//
 //
-// Runs a .mlir file end to end: parses it, applies tgraph-pipeline when the
-// graphs are not scheduled yet, lowers them to the runtime calls and the
-// LLVM dialect, JIT-compiles that with MLIR's ExecutionEngine, instantiates
-// each graph once on a tgraph runtime (CUDA streams when a GPU is present,
-// emulated streams otherwise), binds fresh zeroed buffers and the given
-// scalars, replays it N times and prints the results and timings.
+// Runs a .mlir file end to end: parses it, compiles it with CompiledModule
+// (tgraph-pipeline when the graphs are not scheduled yet, the lowering to
+// the runtime calls and the LLVM dialect, MLIR's ExecutionEngine JIT),
+// instantiates each graph once on a tgraph runtime (CUDA streams when a GPU
+// is present, emulated streams otherwise), binds fresh zeroed buffers and
+// the given scalars, replays it N times and prints the results and timings.
 //
 //===----------------------------------------------------------------------===//
 
@@ -15,25 +15,19 @@
 #include "mlir/Dialect/ControlFlow/IR/ControlFlow.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
-#include "mlir/ExecutionEngine/ExecutionEngine.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Parser/Parser.h"
-#include "mlir/Pass/PassManager.h"
 #include "mlir/Support/FileUtilities.h"
-#include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
-#include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
-#include "tgraph/Conversion/Passes.h"
 #include "tgraph/Dialect/TGraph/TGraphOps.h"
+#include "tgraph/Execution/CompiledModule.h"
 #include "tgraph/Runtime/tgrt.h"
-#include "tgraph/Transforms/Passes.h"
+#include "tgraph/Support/CapturedDiagnostics.h"
 #include "llvm/ADT/ScopeExit.h"
-#include "llvm/ExecutionEngine/Orc/Mangling.h"
-#include "llvm/Support/Format.h"
 #include "llvm/Support/CommandLine.h"
+#include "llvm/Support/Format.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/SourceMgr.h"
-#include "llvm/Support/TargetSelect.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <chrono>
@@ -92,123 +86,13 @@ int fail(const llvm::Twine &message) {
 
 std::string lastError() { return tgrt_last_error(); }
 
-bool isScheduled(ModuleOp module) {
-  for (GraphOp graph : module.getOps<GraphOp>())
-    if (!graph->hasAttr("tgraph.scheduled"))
-      return false;
-  return true;
-}
-
-/// What a graph argument becomes at replay time.
-struct ArgInfo {
-  Type type;
-  unsigned param = 0;
-  uint64_t bytes = 0;     // buffers: their size
-  int32_t memKind = 0;    // buffers: TGRT_MEM_HOST or TGRT_MEM_DEVICE
-  void *buffer = nullptr; // buffers: zeroed memory from tgrt_mem_alloc
+/// A buffer argument's memory for the replays.
+struct BufferArg {
+  unsigned arg = 0;
+  uint64_t bytes = 0;
+  int32_t memKind = TGRT_MEM_HOST;
+  void *pointer = nullptr;
 };
-
-/// One graph to run: its arguments and results, read from the scheduled IR
-/// before lowering.
-struct GraphInfo {
-  std::string name;
-  std::vector<ArgInfo> args;
-  unsigned numPreconditions = 0, numParams = 0, numNodes = 0;
-  /// Results that are task values: (node, result index, type).
-  struct Result {
-    int node = -1;
-    unsigned index = 0;
-    Type type;
-    std::string what;
-  };
-  std::vector<Result> results;
-};
-
-uint64_t wordFor(Type type, const std::string &text, bool &ok) {
-  ok = true;
-  if (isa<FloatType>(type)) {
-    double d = std::strtod(text.c_str(), nullptr);
-    if (type.isF32()) {
-      float f = d;
-      uint32_t b;
-      std::memcpy(&b, &f, 4);
-      return b;
-    }
-    uint64_t b;
-    std::memcpy(&b, &d, 8);
-    return b;
-  }
-  char *end = nullptr;
-  long long v = std::strtoll(text.c_str(), &end, 0);
-  ok = end && *end == '\0';
-  return static_cast<uint64_t>(v);
-}
-
-std::string format(Type type, uint64_t word) {
-  std::string s;
-  llvm::raw_string_ostream os(s);
-  if (type.isF64()) {
-    double d;
-    std::memcpy(&d, &word, 8);
-    os << llvm::format("%g", d);
-  } else if (type.isF32()) {
-    float f;
-    uint32_t b = uint32_t(word);
-    std::memcpy(&f, &b, 4);
-    os << llvm::format("%g", f);
-  } else if (type.isInteger(1)) {
-    os << (word ? "true" : "false");
-  } else {
-    os << static_cast<int64_t>(word);
-  }
-  return s;
-}
-
-GraphInfo describeGraph(GraphOp graph) {
-  GraphInfo info;
-  info.name = graph.getSymName().str();
-  auto ids = runtimeNodeIds(graph);
-  info.numNodes = ids.size();
-  for (BlockArgument arg : graph.getBodyBlock().getArguments()) {
-    ArgInfo a;
-    a.type = arg.getType();
-    if (isa<EventType>(a.type)) {
-      ++info.numPreconditions;
-    } else if (!isa<PredType>(a.type)) {
-      a.param = info.numParams++;
-      if (auto buffer = dyn_cast<BufferType>(a.type)) {
-        Type elem = buffer.getElementType();
-        int64_t bytes =
-            buffer.getSize() *
-            (elem.isIndex() ? 8 : (elem.getIntOrFloatBitWidth() + 7) / 8);
-        a.bytes = std::max<int64_t>(bytes, 8);
-        a.memKind = buffer.isOnGpu() ? TGRT_MEM_DEVICE : TGRT_MEM_HOST;
-      }
-    }
-    info.args.push_back(std::move(a));
-  }
-  auto yield = cast<YieldOp>(graph.getBodyBlock().getTerminator());
-  for (Value v : yield.getOperands()) {
-    GraphInfo::Result r;
-    r.type = v.getType();
-    if (auto value = dyn_cast<ValueType>(v.getType())) {
-      r.type = value.getType();
-      if (auto task = v.getDefiningOp<TaskOp>()) {
-        r.node = ids.lookup(task);
-        r.index = cast<OpResult>(v).getResultNumber() - 1;
-      } else if (auto c = v.getDefiningOp<ValueConstOp>()) {
-        std::string s;
-        llvm::raw_string_ostream os(s);
-        c.getValue().print(os, /*elideType=*/true);
-        r.what = s;
-      }
-    } else {
-      r.what = isa<EventType>(v.getType()) ? "event" : "predicate";
-    }
-    info.results.push_back(r);
-  }
-  return info;
-}
 } // namespace
 
 int main(int argc, char **argv) {
@@ -222,8 +106,6 @@ int main(int argc, char **argv) {
   MLIRContext context;
   context.loadDialect<TGraphDialect, func::FuncDialect, arith::ArithDialect,
                       cf::ControlFlowDialect, LLVM::LLVMDialect>();
-  registerBuiltinDialectTranslation(context);
-  registerLLVMDialectTranslation(context);
 
   std::string errorMessage;
   auto file = openInputFile(inputFile, &errorMessage);
@@ -236,84 +118,51 @@ int main(int argc, char **argv) {
   if (!module)
     return 1;
 
-  // The machine: flags, else the module's, else 2 CPU workers.
-  unsigned numCpus = 2, numGpus = 0, streams = 2, copyStreams = 1;
-  if (auto m = (*module)->getAttrOfType<MachineAttr>("tgraph.machine")) {
-    numCpus = m.getCpus();
-    numGpus = m.getGpus();
-    streams = m.getStreamsPerGpu();
-    copyStreams = m.getCopyStreams();
-  }
+  // The machine: flags, else the module's, else 2 CPU workers. The
+  // diagnostics of the pipeline and the lowering go to the source manager's
+  // handler (with the source lines), so only other errors are printed here.
+  CompileOptions options;
   if (cpus.getNumOccurrences())
-    numCpus = cpus;
+    options.cpus = cpus;
   if (gpus.getNumOccurrences())
-    numGpus = gpus;
-
-  if (!isScheduled(*module)) {
-    PassManager pm(&context);
-    PipelineOptions options;
-    options.cpus = numCpus;
-    options.gpus = numGpus;
-    options.streamsPerGpu = streams;
-    options.copyStreams = copyStreams;
-    // The pipeline records the machine it used on the module.
-    buildPipeline(pm, options);
-    if (failed(pm.run(*module)))
-      return 1;
+    options.gpus = gpus;
+  options.forwardDiagnostics = true;
+  if (printIR)
+    options.printLowered = &llvm::outs();
+  auto compiled = CompiledModule::compile(*module, options);
+  if (!compiled) {
+    int exitCode = 1;
+    llvm::handleAllErrors(
+        compiled.takeError(), [](const DiagnosticsError &) {},
+        [&](const llvm::ErrorInfoBase &e) { exitCode = fail(e.message()); });
+    return exitCode;
   }
 
-  std::vector<GraphInfo> graphs;
-  for (GraphOp graph : module->getOps<GraphOp>())
-    if (graphName.empty() || graph.getSymName() == graphName)
-      graphs.push_back(describeGraph(graph));
+  std::vector<const GraphSignature *> graphs;
+  for (const GraphSignature &sig : (*compiled)->graphs())
+    if (graphName.empty() || sig.name == graphName)
+      graphs.push_back(&sig);
   if (graphs.empty())
     return fail(graphName.empty() ? "the module has no tgraph.graph"
                                   : "no graph named '" + graphName + "'");
 
-  PassManager lower(&context);
-  buildLowerToLLVMPipeline(lower);
-  if (failed(lower.run(*module)))
-    return 1;
-  if (printIR)
-    module->print(llvm::outs());
-
-  llvm::InitializeNativeTarget();
-  llvm::InitializeNativeTargetAsmPrinter();
-  ExecutionEngineOptions engineOptions;
-  auto engine = ExecutionEngine::create(*module, engineOptions);
-  if (!engine)
-    return fail("JIT compilation failed: " + llvm::toString(engine.takeError()));
-  // The lowered code calls the runtime linked into this tool.
-  (*engine)->registerSymbols([](llvm::orc::MangleAndInterner interner) {
-    llvm::orc::SymbolMap map;
-#define TGRT_SYMBOL(name, params)                                              \
-  map[interner(#name)] = {llvm::orc::ExecutorAddr::fromPtr(&name),             \
-                          llvm::JITSymbolFlags::Exported};
-#include "tgraph/Runtime/tgrt_symbols.def"
-#undef TGRT_SYMBOL
-    return map;
-  });
-
   // The runtime.
-  tgrt_config config;
-  tgrt_config_init(&config);
-  config.num_cpu_workers = numCpus;
-  config.num_gpus = numGpus;
-  config.streams_per_gpu = std::max(1u, streams);
-  config.copy_streams_per_gpu = copyStreams;
+  const MachineConfig &machine = (*compiled)->machine();
+  tgrt_stream_mode mode;
   if (device == "emulated")
-    config.stream_mode = TGRT_STREAMS_EMULATED;
+    mode = TGRT_STREAMS_EMULATED;
   else if (device == "cuda")
-    config.stream_mode = TGRT_STREAMS_CUDA;
+    mode = TGRT_STREAMS_CUDA;
   else if (device == "auto")
-    config.stream_mode = TGRT_STREAMS_AUTO;
+    mode = TGRT_STREAMS_AUTO;
   else
     return fail("unknown --device '" + device + "'; expected auto, emulated "
                 "or cuda");
+  tgrt_config config = (*compiled)->runtimeConfig(mode);
   tgrt_runtime runtime = nullptr;
   if (tgrt_runtime_create(&config, &runtime) != TGRT_OK)
     return fail("cannot create the runtime: " + lastError());
-  auto destroyRuntime = llvm::make_scope_exit([&] { tgrt_runtime_destroy(runtime); });
+  llvm::scope_exit destroyRuntime([&] { tgrt_runtime_destroy(runtime); });
   int32_t usesCuda = 0;
   tgrt_runtime_uses_cuda(runtime, &usesCuda);
   if (tgraph_run::registerBuiltinKernels(runtime, usesCuda) != TGRT_OK)
@@ -330,89 +179,98 @@ int main(int argc, char **argv) {
     if (registerKernels(runtime) != 0)
       return fail(path + ": tgraph_register_kernels failed: " + lastError());
   }
-  llvm::outs() << "runtime: " << numCpus << " CPU workers, " << numGpus
-               << " GPUs, " << (usesCuda ? "CUDA" : "emulated") << " streams\n";
+  llvm::outs() << "runtime: " << machine.cpus << " CPU workers, "
+               << machine.gpus << " GPUs, "
+               << (usesCuda ? "CUDA" : "emulated") << " streams\n";
 
   int exitCode = 0;
-  for (GraphInfo &info : graphs) {
-    auto fn = (*engine)->lookup(instantiateFunctionName(info.name));
-    if (!fn)
-      return fail("no instantiate function for @" + info.name + ": " +
-                  llvm::toString(fn.takeError()));
-    auto instantiate = reinterpret_cast<tgrt_graph (*)(tgrt_runtime)>(*fn);
-    tgrt_graph graph = instantiate(runtime);
-    if (!graph)
-      return fail("cannot instantiate graph @" + info.name + ": " +
-                  lastError());
+  for (const GraphSignature *info : graphs) {
+    // Declared before the graph so that they are freed after it is.
+    std::vector<BufferArg> buffers;
+    llvm::scope_exit freeBuffers([&] {
+      for (BufferArg &b : buffers)
+        tgrt_mem_free(runtime, b.memKind, b.pointer);
+    });
+    auto instantiated = (*compiled)->instantiate(runtime, info->name);
+    if (!instantiated)
+      return fail(llvm::toString(instantiated.takeError()));
+    ExecutableGraph &graph = *instantiated;
     if (!trace.empty())
-      tgrt_graph_set_tracing(graph, 1);
+      llvm::consumeError(graph.setTracing(true));
 
     // Parameters: buffers are fresh zeroed runtime memory (device memory
     // for gpu buffers on CUDA streams); scalars in order.
-    std::vector<uint64_t> params(info.numParams, 0);
+    std::vector<Param> params(info->numParams);
     unsigned nextScalar = 0;
-    for (ArgInfo &a : info.args) {
-      if (isa<EventType, PredType>(a.type))
-        continue;
-      if (a.bytes) {
-        std::vector<char> zeros(a.bytes, 0);
-        if (tgrt_mem_alloc(runtime, a.memKind, a.bytes, &a.buffer) !=
+    for (auto [i, a] : llvm::enumerate(info->args)) {
+      if (a.kind == GraphSignature::Argument::Buffer) {
+        BufferArg b;
+        b.arg = i;
+        b.bytes = std::max<uint64_t>(a.bytes, 8);
+        b.memKind = a.onGpu ? TGRT_MEM_DEVICE : TGRT_MEM_HOST;
+        std::vector<char> zeros(b.bytes, 0);
+        if (tgrt_mem_alloc(runtime, b.memKind, b.bytes, &b.pointer) !=
                 TGRT_OK ||
-            tgrt_mem_copy(runtime, a.buffer, zeros.data(), a.bytes) != TGRT_OK)
+            tgrt_mem_copy(runtime, b.pointer, zeros.data(), b.bytes) !=
+                TGRT_OK)
           return fail("cannot allocate a buffer: " + lastError());
-        params[a.param] = reinterpret_cast<uintptr_t>(a.buffer);
-      } else if (nextScalar < scalars.size()) {
-        bool ok;
-        params[a.param] = wordFor(a.type, scalars[nextScalar++], ok);
-        if (!ok)
+        buffers.push_back(b);
+        params[a.param] = Param(b.pointer);
+      } else if (a.kind == GraphSignature::Argument::Scalar &&
+                 nextScalar < scalars.size()) {
+        std::optional<uint64_t> word =
+            parseWord(a.type, scalars[nextScalar++]);
+        if (!word)
           return fail("--scalar '" + scalars[nextScalar - 1] +
                       "' is not an integer");
+        params[a.param] = Param::fromBits(*word);
       }
     }
 
     // Preconditions: one user event per event argument, triggered at once.
-    std::vector<tgrt_event> pre(info.numPreconditions);
+    std::vector<tgrt_event> pre(info->numPreconditions);
     auto start = std::chrono::steady_clock::now();
-    tgrt_event done = nullptr;
-    tgrt_status status = TGRT_OK;
+    Completion done;
+    bool ok = true;
     std::string failure;
-    for (unsigned r = 0; r < replays && status == TGRT_OK; ++r) {
+    for (unsigned r = 0; r < replays && ok; ++r) {
       for (tgrt_event &e : pre)
         if (tgrt_event_create(runtime, &e) != TGRT_OK ||
             tgrt_event_trigger(e) != TGRT_OK)
           return fail("cannot create a precondition: " + lastError());
-      if (done)
-        tgrt_event_release(done);
-      done = nullptr;
-      status = tgrt_graph_replay(graph, pre.data(), pre.size(), params.data(),
-                                 params.size(), &done);
-      if (status != TGRT_OK)
-        failure = lastError();
+      done.reset();
+      auto replayed = graph.replay(params, pre);
+      if (replayed) {
+        done = std::move(*replayed);
+      } else {
+        ok = false;
+        failure = llvm::toString(replayed.takeError());
+      }
       for (tgrt_event e : pre)
         tgrt_event_release(e);
     }
-    if (done && status == TGRT_OK) {
-      status = tgrt_event_wait(done);
-      if (status != TGRT_OK)
-        failure = lastError();
+    if (done && ok) {
+      if (llvm::Error e = done.wait()) {
+        ok = false;
+        failure = llvm::toString(std::move(e));
+      }
     }
-    tgrt_graph_wait_idle(graph);
+    llvm::consumeError(graph.waitIdle());
     auto elapsed = std::chrono::duration<double, std::nano>(
                        std::chrono::steady_clock::now() - start)
                        .count();
-    if (done)
-      tgrt_event_release(done);
+    done.reset();
 
-    llvm::outs() << "graph @" << info.name << ": " << info.numNodes
+    llvm::outs() << "graph @" << info->name << ": " << info->numNodes
                  << " nodes, " << replays << " replays";
-    if (status != TGRT_OK) {
+    if (!ok) {
       llvm::outs() << ", FAILED: " << failure << "\n";
       exitCode = 1;
     } else {
       llvm::outs() << llvm::format(", %.0f ns per replay", elapsed / replays);
-      if (info.numNodes)
+      if (info->numNodes)
         llvm::outs() << llvm::format(", %.1f ns per node",
-                                     elapsed / replays / info.numNodes);
+                                     elapsed / replays / info->numNodes);
       llvm::outs() << "\n";
     }
     std::vector<int64_t> log = tgraph_run::takeRecordLog();
@@ -426,47 +284,51 @@ int main(int argc, char **argv) {
         llvm::outs() << " ... (" << log.size() - kShown << " more)";
       llvm::outs() << "\n";
     }
-    for (auto [i, r] : llvm::enumerate(info.results)) {
+    for (auto [i, r] : llvm::enumerate(info->results)) {
       llvm::outs() << "result #" << i << ": ";
-      if (r.node >= 0) {
-        uint64_t word = 0;
-        if (tgrt_graph_get_result(graph, r.node, r.index, &word) != TGRT_OK)
-          llvm::outs() << "unavailable (" << lastError() << ")\n";
+      switch (r.kind) {
+      case GraphSignature::Result::TaskValue: {
+        auto word = graph.resultBits(i);
+        if (!word)
+          llvm::outs() << "unavailable (" << llvm::toString(word.takeError())
+                       << ")\n";
         else
-          llvm::outs() << format(r.type, word) << "\n";
-      } else {
-        llvm::outs() << r.what << "\n";
+          llvm::outs() << formatWord(r.type, *word) << "\n";
+        break;
+      }
+      case GraphSignature::Result::ConstantValue:
+        llvm::outs() << r.constantText << "\n";
+        break;
+      case GraphSignature::Result::Event:
+        llvm::outs() << "event\n";
+        break;
+      case GraphSignature::Result::Predicate:
+        llvm::outs() << "predicate\n";
+        break;
       }
     }
     if (printBuffers) {
-      for (auto [i, a] : llvm::enumerate(info.args)) {
-        auto buffer = dyn_cast<BufferType>(a.type);
-        if (!buffer)
-          continue;
-        llvm::outs() << "buffer #" << i << ":";
-        std::vector<char> contents(a.bytes);
-        if (tgrt_mem_copy(runtime, contents.data(), a.buffer, a.bytes) !=
+      for (const BufferArg &b : buffers) {
+        const GraphSignature::Argument &a = info->args[b.arg];
+        llvm::outs() << "buffer #" << b.arg << ":";
+        std::vector<char> contents(b.bytes);
+        if (tgrt_mem_copy(runtime, contents.data(), b.pointer, b.bytes) !=
             TGRT_OK)
           return fail("cannot read a buffer back: " + lastError());
-        Type elem = buffer.getElementType();
-        unsigned width = elem.isIndex() ? 8 : (elem.getIntOrFloatBitWidth() + 7) / 8;
-        for (int64_t k = 0; k < std::min<int64_t>(buffer.getSize(), 8); ++k) {
+        unsigned width = a.type.byteWidth();
+        for (int64_t k = 0; k < std::min<int64_t>(a.numElements, 8); ++k) {
           uint64_t word = 0;
           std::memcpy(&word, contents.data() + k * width, width);
-          llvm::outs() << ' ' << format(elem, word);
+          llvm::outs() << ' ' << formatWord(a.type, word);
         }
-        llvm::outs() << (buffer.getSize() > 8 ? " ...\n" : "\n");
+        llvm::outs() << (a.numElements > 8 ? " ...\n" : "\n");
       }
     }
     if (!trace.empty()) {
-      if (tgrt_graph_write_trace(graph, trace.c_str()) != TGRT_OK)
-        return fail("cannot write the trace: " + lastError());
+      if (llvm::Error e = graph.writeTrace(trace))
+        return fail("cannot write the trace: " + llvm::toString(std::move(e)));
       llvm::outs() << "trace: " << trace << "\n";
     }
-    tgrt_graph_destroy(graph);
-    for (ArgInfo &a : info.args)
-      if (a.buffer)
-        tgrt_mem_free(runtime, a.memKind, a.buffer);
   }
   return exitCode;
 }
