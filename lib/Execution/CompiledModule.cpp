@@ -22,7 +22,9 @@
 #include "tgraph/Support/CapturedDiagnostics.h"
 #include "tgraph/Transforms/Passes.h"
 #include "llvm/ADT/ScopeExit.h"
+#include "llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h"
 #include "llvm/ExecutionEngine/Orc/Mangling.h"
+#include "llvm/Target/TargetMachine.h"
 #include "llvm/Support/Format.h"
 #include "llvm/Support/TargetSelect.h"
 #include "llvm/Support/raw_ostream.h"
@@ -231,8 +233,20 @@ CompiledModule::compile(ModuleOp module, const CompileOptions &options) {
     llvm::InitializeNativeTarget();
     llvm::InitializeNativeTargetAsmPrinter();
   });
+  // The instantiate functions are straight-line code that runs once per
+  // instantiation: compile them fast (-O0, no IR optimisation) rather than
+  // well.
   ExecutionEngineOptions engineOptions;
-  auto engine = ExecutionEngine::create(*clone, engineOptions);
+  engineOptions.jitCodeGenOptLevel = llvm::CodeGenOptLevel::None;
+  auto machineBuilder = llvm::orc::JITTargetMachineBuilder::detectHost();
+  if (!machineBuilder)
+    return machineBuilder.takeError();
+  machineBuilder->setCodeGenOptLevel(llvm::CodeGenOptLevel::None);
+  auto targetMachine = machineBuilder->createTargetMachine();
+  if (!targetMachine)
+    return targetMachine.takeError();
+  auto engine = ExecutionEngine::create(*clone, engineOptions,
+                                        std::move(*targetMachine));
   if (!engine)
     return llvm::createStringError(llvm::inconvertibleErrorCode(),
                                    "JIT compilation failed: " +
