@@ -329,6 +329,8 @@ tgrt_status tgrt_graph_impl::finalize() {
   }
   argWords.clear();
   patches.clear();
+  paramPatches.clear();
+  paramsApplied = false;
   elseWrites.clear();
   predProgram.clear();
   for (uint32_t i = 0; i < n; ++i) {
@@ -350,7 +352,7 @@ tgrt_status tgrt_graph_impl::finalize() {
       uint32_t at = static_cast<uint32_t>(argWords.size());
       argWords.push_back(a.kind == Arg::Imm ? a.bits : 0);
       if (a.kind == Arg::Param)
-        patches.push_back({at, Arg::Param, a.a});
+        paramPatches.push_back({at, Arg::Param, a.a});
       else if (a.kind == Arg::Value)
         patches.push_back({at, Arg::Value, resultSlotOf[a.a] + a.b});
     }

@@ -318,7 +318,10 @@ struct tgrt_graph_impl {
   std::vector<uint32_t> succs;
   std::vector<uint32_t> crossWaits;
   std::vector<uint64_t> argWords; // rewritten in place by patches
-  std::vector<Patch> patches;
+  std::vector<Patch> patches;          // per node: task values (Arg::Value)
+  std::vector<Patch> paramPatches;     // every Arg::Param, applied per replay
+  std::vector<uint64_t> appliedParams; // the params argWords hold
+  bool paramsApplied = false;
   std::vector<tgraph::rt::PredInstr> predProgram; // in shared memory for CUDA
   tgraph::rt::PredInstr *predShared = nullptr;
   std::vector<tgraph::rt::ElseWrite> elseWrites;

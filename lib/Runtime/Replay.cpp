@@ -131,6 +131,16 @@ void tgrt_graph_impl::startReplay(ReplaySlot *slot) {
   current = slot;
   currentIndex = slot->index;
   const uint8_t poisonAll = slot->preFailed ? 1 : 0;
+  // Parameters change argument words of many tasks but rarely change
+  // between replays: patch them here, once, and only when they differ, not
+  // per task on the hot path. (Replays are serialized, so no task reads
+  // argWords now; assign() reuses the capacity: no allocation.)
+  if (!paramsApplied || slot->params != appliedParams) {
+    for (const Patch &p : paramPatches)
+      argWords[p.argIndex] = slot->params[p.index];
+    appliedParams.assign(slot->params.begin(), slot->params.end());
+    paramsApplied = true;
+  }
   for (uint32_t i = 0; i < n; ++i) {
     pending[i].store(initialPending[i], std::memory_order_relaxed);
     poison[i].store(poisonAll, std::memory_order_relaxed);
@@ -301,11 +311,8 @@ bool tgrt_graph_impl::evalPredicate(uint32_t node) {
 void tgrt_graph_impl::prepareArgs(uint32_t node) {
   const XNode &x = nodes[node];
   for (uint32_t i = x.patchBegin; i < x.patchEnd; ++i) {
-    const Patch &p = patches[i];
-    argWords[p.argIndex] =
-        p.kind == Arg::Param
-            ? current->params[p.index]
-            : __atomic_load_n(&slots[p.index], __ATOMIC_RELAXED);
+    const Patch &p = patches[i]; // task values only; params: startReplay
+    argWords[p.argIndex] = __atomic_load_n(&slots[p.index], __ATOMIC_RELAXED);
   }
 }
 
