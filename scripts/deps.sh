@@ -5,7 +5,8 @@ set -euo pipefail
 
 PACKAGES=(cmake ninja-build g++ ccache python3 git
           llvm-22-dev llvm-22-tools libmlir-22-dev mlir-22-tools
-          libgtest-dev libgmock-dev libbenchmark-dev graphviz)
+          libgtest-dev libgmock-dev libbenchmark-dev graphviz
+          pkg-config libstarpu-dev)
 
 missing=()
 for p in "${PACKAGES[@]}"; do
