@@ -17,6 +17,7 @@
 
 #include "PassDetail.h"
 #include "tgraph/Transforms/Passes.h"
+#include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/SetVector.h"
 
 namespace mlir::tgraph {
@@ -72,14 +73,16 @@ struct InferDependenciesPass
     llvm::DenseMap<Value, BufferState> state;
     SmallVector<Access, 4> accesses;
     llvm::SetVector<Value> deps;
+    llvm::SmallDenseSet<Value, 8> seenBuffers;
     for (Operation &op : graph.getBodyBlock()) {
       accesses.clear();
       deps.clear();
       Value done;
       if (auto task = dyn_cast<TaskOp>(op)) {
         done = task.getDone();
+        SmallVector<std::optional<AccessMode>> modes = task.getAccessModes();
         for (auto [i, arg] : llvm::enumerate(task.getArgs())) {
-          if (std::optional<AccessMode> mode = task.getAccessModeOf(i)) {
+          if (std::optional<AccessMode> mode = modes[i]) {
             accesses.push_back({arg, *mode});
           } else if (isa<ValueType>(arg.getType())) {
             // A future: wait for the task that produces it.
@@ -100,14 +103,11 @@ struct InferDependenciesPass
         predicateProducers(pred, deps, seen);
       }
       // A buffer passed twice (read twice, or the same reduction) is one
-      // access.
-      for (unsigned i = 0; i < accesses.size(); ++i) {
-        bool repeated = false;
-        for (unsigned j = 0; j < i; ++j)
-          repeated |= accesses[j].buffer == accesses[i].buffer;
-        if (!repeated)
-          access(state[accesses[i].buffer], accesses[i].mode, done, deps);
-      }
+      // access. A set keeps this linear for tasks with many inputs.
+      seenBuffers.clear();
+      for (const Access &a : accesses)
+        if (seenBuffers.insert(a.buffer).second)
+          access(state[a.buffer], a.mode, done, deps);
       auto awaiting = cast<AwaitOpInterface>(op);
       SmallVector<Value> awaits(awaiting.getAwaitedEvents());
       unsigned explicitCount = awaits.size();

@@ -515,11 +515,12 @@ void TaskOp::print(OpAsmPrinter &p) {
   p << ' ';
   p.printAttributeWithoutType(getKernelAttr());
   p << '(';
+  SmallVector<std::optional<AccessMode>> modes = getAccessModes();
   for (auto [i, arg] : llvm::enumerate(getArgs())) {
     if (i)
       p << ", ";
     p << arg;
-    if (std::optional<AccessMode> mode = getAccessModeOf(i))
+    if (std::optional<AccessMode> mode = modes[i])
       p << " : " << accessModeSpelling(*mode);
   }
   p << ')';
@@ -541,18 +542,19 @@ void TaskOp::print(OpAsmPrinter &p) {
   printPlacement(p, getPlacementAttr(), getStreamOrdered());
 }
 
-std::optional<AccessMode> TaskOp::getAccessModeOf(unsigned i) {
-  if (!isa<BufferType>(getArgs()[i].getType()))
-    return std::nullopt;
+SmallVector<std::optional<AccessMode>> TaskOp::getAccessModes() {
+  SmallVector<std::optional<AccessMode>> modes(getArgs().size());
   ArrayAttr access = getAccessAttr();
   unsigned bufferIndex = 0;
-  for (unsigned j = 0; j < i; ++j)
-    bufferIndex += isa<BufferType>(getArgs()[j].getType());
-  if (!access || bufferIndex >= access.size())
-    return std::nullopt;
-  if (auto mode = dyn_cast<AccessModeAttr>(access[bufferIndex]))
-    return mode.getValue();
-  return std::nullopt;
+  for (auto [i, arg] : llvm::enumerate(getArgs())) {
+    if (!isa<BufferType>(arg.getType()))
+      continue;
+    if (access && bufferIndex < access.size())
+      if (auto mode = dyn_cast<AccessModeAttr>(access[bufferIndex]))
+        modes[i] = mode.getValue();
+    ++bufferIndex;
+  }
+  return modes;
 }
 
 void TaskOp::setAwaits(ValueRange events, ArrayAttr kinds) {
@@ -587,8 +589,9 @@ LogicalResult TaskOp::verify() {
   // One buffer passed twice: fine when both only read or both reduce with
   // the same operator; anything else is ambiguous (which write wins?).
   llvm::SmallDenseMap<Value, std::pair<unsigned, AccessMode>> seen;
+  SmallVector<std::optional<AccessMode>> modes = getAccessModes();
   for (auto [i, arg] : llvm::enumerate(getArgs())) {
-    std::optional<AccessMode> mode = getAccessModeOf(i);
+    std::optional<AccessMode> mode = modes[i];
     if (!mode)
       continue;
     auto [it, inserted] = seen.try_emplace(arg, i, *mode);

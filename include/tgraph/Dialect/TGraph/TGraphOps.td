@@ -199,8 +199,9 @@ def TGraph_TaskOp : TGraph_Op<"task", [
   let hasVerifier = 1;
   let hasCanonicalizer = 1;
   let extraClassDeclaration = [{
-    /// The access mode of argument `i`, if it is a buffer.
-    std::optional<AccessMode> getAccessModeOf(unsigned i);
+    /// The access mode of each argument (none for non-buffers), in one
+    /// pass over the arguments.
+    ::llvm::SmallVector<std::optional<AccessMode>> getAccessModes();
     /// Sets the awaited events and their kinds (null `kinds`: none).
     void setAwaits(::mlir::ValueRange events, ::mlir::ArrayAttr kinds);
   }];
