@@ -588,3 +588,19 @@ int tb::measure(const char *tool, const Options &options,
   }
   return 0;
 }
+
+tb::InputPlan tb::makeInputPlan(GraphState &g) {
+  InputPlan plan;
+  plan.start.assign(g.numTasks() + 1, 0);
+  for (int64_t id = 0; id < g.numTasks(); ++id)
+    plan.start[id + 1] = plan.start[id] + g.numInputs(id);
+  plan.inputs.resize(plan.start.back());
+  for (int64_t t = 0; t < g.params.steps; ++t)
+    for (int64_t i = g.offsetAt(t), e = i + g.widthAt(t); i < e; ++i) {
+      int64_t id = g.taskId(t, i);
+      for (int64_t k = 0; k < g.numInputs(id); ++k)
+        plan.inputs[plan.start[id] + k] =
+            g.slot((t - 1) % 2, g.inputsBegin(id)[k]);
+    }
+  return plan;
+}

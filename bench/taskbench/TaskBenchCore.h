@@ -177,6 +177,15 @@ int measure(const char *tool, const Options &options,
 /// Monotonic seconds.
 double now();
 
+/// The input pointers of every task, built once before timing, for the
+/// peers that call the task body themselves: task `id`'s inputs are
+/// inputs[start[id] .. start[id + 1]).
+struct InputPlan {
+  std::vector<const uint8_t *> inputs;
+  std::vector<int64_t> start;
+};
+InputPlan makeInputPlan(GraphState &g);
+
 } // namespace tb
 
 #endif // TGRAPH_BENCH_TASKBENCH_TASKBENCHCORE_H

@@ -277,6 +277,25 @@ Attribute Graph::elseAttr(const ElseValue &value, Type resultType) {
   return {};
 }
 
+template <typename Derived>
+bool Graph::checkAwaitsAndPred(const OpOptions<Derived> &options,
+                               llvm::SmallVectorImpl<Value> &awaits,
+                               Value &pred, SourceLoc loc) {
+  bool ok = true;
+  for (auto [i, event] : llvm::enumerate(options.awaits)) {
+    if (checkOperand(event.getValue(),
+                     ("awaited event #" + llvm::Twine(i)).str(), loc))
+      awaits.push_back(event.getValue());
+    else
+      ok = false;
+  }
+  if (options.hasPred) {
+    pred = options.pred.getValue();
+    ok &= checkOperand(pred, "the predicate", loc);
+  }
+  return ok;
+}
+
 Task Graph::buildTask(KernelOp kernel, llvm::StringRef name,
                       llvm::ArrayRef<TaskArg> args, const TaskOptions &options,
                       SourceLoc loc) {
@@ -321,18 +340,8 @@ Task Graph::buildTask(KernelOp kernel, llvm::StringRef name,
   }
 
   llvm::SmallVector<Value> awaits;
-  for (auto [i, event] : llvm::enumerate(options.awaits)) {
-    if (checkOperand(event.getValue(),
-                     ("awaited event #" + llvm::Twine(i)).str(), loc))
-      awaits.push_back(event.getValue());
-    else
-      ok = false;
-  }
   Value pred;
-  if (options.hasPred) {
-    pred = options.pred.getValue();
-    ok &= checkOperand(pred, "the predicate", loc);
-  }
+  ok &= checkAwaitsAndPred(options, awaits, pred, loc);
   if (!ok)
     return Task();
 
@@ -407,18 +416,8 @@ Event Graph::copy(Buffer src, Buffer dst, const CopyOptions &options,
     ok = false;
   }
   llvm::SmallVector<Value> awaits;
-  for (auto [i, event] : llvm::enumerate(options.awaits)) {
-    if (checkOperand(event.getValue(),
-                     ("awaited event #" + llvm::Twine(i)).str(), loc))
-      awaits.push_back(event.getValue());
-    else
-      ok = false;
-  }
   Value pred;
-  if (options.hasPred) {
-    pred = options.pred.getValue();
-    ok &= checkOperand(pred, "the predicate", loc);
-  }
+  ok &= checkAwaitsAndPred(options, awaits, pred, loc);
   if (!ok)
     return Event();
   auto i64 = [&](std::optional<int64_t> v) {

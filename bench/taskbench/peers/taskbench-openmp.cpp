@@ -19,28 +19,6 @@
 
 static const char *kTool = "taskbench-openmp";
 
-namespace {
-struct Plan {
-  std::vector<const uint8_t *> inputs;
-  std::vector<int64_t> start;
-};
-
-Plan makePlan(tb::GraphState &g) {
-  Plan plan;
-  plan.start.assign(g.numTasks() + 1, 0);
-  for (int64_t id = 0; id < g.numTasks(); ++id)
-    plan.start[id + 1] = plan.start[id] + g.numInputs(id);
-  plan.inputs.resize(plan.start.back());
-  for (int64_t t = 0; t < g.params.steps; ++t)
-    for (int64_t i = g.offsetAt(t), e = i + g.widthAt(t); i < e; ++i) {
-      int64_t id = g.taskId(t, i);
-      for (int64_t k = 0; k < g.numInputs(id); ++k)
-        plan.inputs[plan.start[id] + k] =
-            g.slot((t - 1) % 2, g.inputsBegin(id)[k]);
-    }
-  return plan;
-}
-} // namespace
 
 int main(int argc, char **argv) {
   tb::Options options;
@@ -53,10 +31,10 @@ int main(int argc, char **argv) {
           "                down as deferred tasks pile up)\n"))
     return 1;
   auto graphs = tb::makeGraphs(options);
-  std::vector<Plan> plans;
+  std::vector<tb::InputPlan> plans;
   int64_t maxSteps = 0;
   for (auto &g : graphs) {
-    plans.push_back(makePlan(*g));
+    plans.push_back(tb::makeInputPlan(*g));
     maxSteps = std::max(maxSteps, g->params.steps);
   }
 

@@ -455,6 +455,12 @@ private:
   BlockArgument addArgument(Type type, SourceLoc loc);
   /// Checks that `value` may be used in this graph; records an error if not.
   bool checkOperand(Value value, llvm::StringRef what, SourceLoc loc);
+  /// The awaited events and the predicate of a task or copy, checked;
+  /// false (errors recorded) when any is unusable.
+  template <typename Derived>
+  bool checkAwaitsAndPred(const OpOptions<Derived> &options,
+                          llvm::SmallVectorImpl<Value> &awaits, Value &pred,
+                          SourceLoc loc);
   Value materialize(const TaskArg &arg, OpBuilder &b, Location loc);
   Attribute elseAttr(const ElseValue &value, Type resultType);
   Task buildTask(KernelOp kernel, llvm::StringRef name,
