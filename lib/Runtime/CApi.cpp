@@ -812,7 +812,7 @@ tgrt_status tgrt_graph_node_issued(tgrt_graph g, uint32_t node,
   TGRT_TRY(checkFinalized(g, fn));
   TGRT_TRY(g->checkNode(node, fn));
   TGRT_TRY(checkOut(out_issued, fn, "out_issued"));
-  *out_issued = g->issued[node].load(std::memory_order_acquire);
+  *out_issued = g->issued[g->nodes[node].state].load(std::memory_order_acquire);
   return TGRT_OK;
 }
 

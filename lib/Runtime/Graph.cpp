@@ -283,11 +283,25 @@ tgrt_status tgrt_graph_impl::finalize() {
            exec[e.succ] == ExecKind::Stream && streamOrdered[e.pred] &&
            streamOrdered[e.succ] && gpuOf[e.pred] == gpuOf[e.succ];
   };
+  // A dependence between two nodes of one CPU worker needs no counter: the
+  // worker runs its queue in topological order, so the predecessor has
+  // completed, on this very thread, before the successor starts. Such an
+  // edge is kept only to poison the successor when the predecessor fails.
+  // (A one-worker graph then replays with no atomic read-modify-write.)
+  auto isLocalEdge = [&](const BEdge &e) {
+    return exec[e.pred] == ExecKind::Cpu && exec[e.succ] == ExecKind::Cpu &&
+           procOf[e.pred] == procOf[e.succ];
+  };
   nodes.assign(n, XNode{});
-  std::vector<uint32_t> issueCount(n, 0), completeCount(n, 0), waitCount(n, 0);
-  initialPending.assign(n, 0);
+  std::vector<uint32_t> issueCount(n, 0), completeCount(n, 0),
+      localCount(n, 0), waitCount(n, 0);
+  std::vector<int32_t> pendingOf(n, 0);
   for (const BEdge &e : edges) {
-    ++initialPending[e.succ];
+    if (isLocalEdge(e)) {
+      ++localCount[e.pred];
+      continue;
+    }
+    ++pendingOf[e.succ];
     if (isDeviceEdge(e)) {
       ++issueCount[e.pred];
       if (procOf[e.pred] != procOf[e.succ])
@@ -303,13 +317,17 @@ tgrt_status tgrt_graph_impl::finalize() {
     succPos += issueCount[i];
     x.completeBegin = x.completeEnd = succPos;
     succPos += completeCount[i];
+    x.localEnd = succPos; // the local range starts at the final completeEnd
+    succPos += localCount[i];
     x.waitBegin = x.waitEnd = waitPos;
     waitPos += waitCount[i];
   }
   succs.assign(succPos, 0);
   crossWaits.assign(waitPos, 0);
   for (const BEdge &e : edges) {
-    if (isDeviceEdge(e)) {
+    if (isLocalEdge(e)) {
+      succs[nodes[e.pred].localEnd++] = e.succ;
+    } else if (isDeviceEdge(e)) {
       succs[nodes[e.pred].issueEnd++] = e.succ;
       if (procOf[e.pred] != procOf[e.succ]) {
         crossWaits[nodes[e.succ].waitEnd++] = e.pred;
@@ -401,6 +419,19 @@ tgrt_status tgrt_graph_impl::finalize() {
       if (exec[u] != ExecKind::Inline)
         queueNodes[fill[procOf[u]]++] = u;
   }
+  // --- State indices: queue position, then inline joins (see nodeOfState).
+  nodeOfState.assign(queueNodes.begin(), queueNodes.end());
+  for (uint32_t u : order)
+    if (exec[u] == ExecKind::Inline)
+      nodeOfState.push_back(u);
+  initialPending.assign(n, 0);
+  for (uint32_t st = 0; st < n; ++st) {
+    nodes[nodeOfState[st]].state = st;
+    initialPending[st] = pendingOf[nodeOfState[st]];
+  }
+  for (uint32_t &succ : succs)
+    succ = nodes[succ].state;
+
   involved.clear();
   inlineRoots.clear();
   callbackRanges.clear();
@@ -430,7 +461,7 @@ tgrt_status tgrt_graph_impl::finalize() {
   for (uint32_t u : order)
     if (exec[u] == ExecKind::Inline) {
       ++finishTarget;
-      if (initialPending[u] == 0)
+      if (pendingOf[u] == 0)
         inlineRoots.push_back(u);
     }
 

@@ -265,6 +265,9 @@ struct tgrt_graph_impl {
     uint32_t stream;                     // backend stream id
     uint32_t issueBegin, issueEnd;       // succs released when issued
     uint32_t completeBegin, completeEnd; // succs released when complete
+    uint32_t localEnd; // [completeEnd, localEnd): same-worker succs, which
+                       // need no release (queue order), only poisoning
+    uint32_t state;    // index into pending/poison/skipped/issued
     uint32_t waitBegin, waitEnd;         // cross-stream device preds
     uint32_t argBegin, numArgs;
     uint32_t patchBegin, patchEnd;
@@ -315,7 +318,14 @@ struct tgrt_graph_impl {
   std::vector<BPred> bpreds;
 
   std::vector<XNode> nodes;
+  /// Successors as state indices (see `nodeOfState`).
   std::vector<uint32_t> succs;
+  /// Per-node replay state (counters and flags) is laid out in queue order,
+  /// not node order: a node's state index is its position in `queueNodes`
+  /// (inline joins follow). So a worker's counters are contiguous, and a
+  /// worker waiting on its next counter shares no cache line with another
+  /// worker's next counter; a CPU walker's state index is its queue position.
+  std::vector<uint32_t> nodeOfState;
   std::vector<uint32_t> crossWaits;
   std::vector<uint64_t> argWords; // rewritten in place by patches
   std::vector<Patch> patches;          // per node: task values (Arg::Value)
@@ -329,7 +339,7 @@ struct tgrt_graph_impl {
   uint64_t *slots = nullptr;     // value arena (shared memory with CUDA)
   int32_t *guardFlags = nullptr; // per node, CUDA guarded mode
   bool sharedFromBackend = false;
-  std::vector<int32_t> initialPending;
+  std::vector<int32_t> initialPending; // per state
   std::unique_ptr<std::atomic<int32_t>[]> pending;
   std::unique_ptr<std::atomic<uint8_t>[]> poison;
   std::unique_ptr<std::atomic<uint8_t>[]> skipped;
@@ -387,18 +397,22 @@ struct tgrt_graph_impl {
   void walk(Processor &proc);
   void walkerDone();
   void releaseBusy();
-  void waitReady(uint32_t node, Processor &proc);
+  void waitReady(uint32_t state, Processor &proc);
   void executeCpu(uint32_t node);
   void issue(uint32_t node, Processor &proc);
   void runInline(uint32_t node);
-  void satisfy(uint32_t node);
+  void satisfy(uint32_t state);
   void signalRange(uint32_t begin, uint32_t end);
   void poisonSuccessors(uint32_t node);
   void writeElse(uint32_t node);
   bool evalPredicate(uint32_t node);
   void prepareArgs(uint32_t node);
+  /// Runs a task's kernel; on failure (nonzero), `error` gets the message.
+  /// The success path touches no string and no thread-local.
   int32_t runKernel(uint32_t node, void *stream, const int32_t *guard,
                     std::string &error);
+  /// Where a host copy reads and writes in the running replay.
+  void copyEndpoints(const XNode &x, char *&dst, const char *&src) const;
   void recordFailure(uint32_t node, const std::string &message);
   void finishOne();
   static void deviceBody(void *arg);

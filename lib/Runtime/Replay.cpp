@@ -26,9 +26,10 @@
 using namespace tgraph::rt;
 
 namespace {
-/// The message a kernel attached with tgrt_task_set_error.
+/// The message a kernel attached with tgrt_task_set_error; the kernel's
+/// context then points at it (ctx->internal), so the success path of
+/// runKernel reads no thread-local.
 thread_local std::string tlsTaskError;
-thread_local bool tlsTaskErrorSet = false;
 /// Set while this thread starts a replay of the graph: a completion inside
 /// that start (a graph of joins only) defers the next start to the loop in
 /// tryStart instead of recursing once per queued replay.
@@ -41,7 +42,7 @@ extern "C" void tgrt_task_set_error(tgrt_task_context *ctx,
   if (!ctx)
     return;
   tlsTaskError = message ? message : "";
-  tlsTaskErrorSet = true;
+  ctx->internal = &tlsTaskError;
 }
 
 //===----------------------------------------------------------------------===//
@@ -245,8 +246,8 @@ void tgrt_graph_impl::waitIdle() {
 // The hot path
 //===----------------------------------------------------------------------===//
 
-void tgrt_graph_impl::waitReady(uint32_t node, Processor &proc) {
-  std::atomic<int32_t> &counter = pending[node];
+void tgrt_graph_impl::waitReady(uint32_t state, Processor &proc) {
+  std::atomic<int32_t> &counter = pending[state];
   if (counter.load(std::memory_order_acquire) == 0)
     return;
   // Spin briefly, then yield (on an oversubscribed machine the thread we
@@ -270,9 +271,10 @@ void tgrt_graph_impl::waitReady(uint32_t node, Processor &proc) {
   proc.sleeping.store(false, std::memory_order_relaxed);
 }
 
-void tgrt_graph_impl::satisfy(uint32_t node) {
-  if (pending[node].fetch_sub(1, std::memory_order_seq_cst) != 1)
+void tgrt_graph_impl::satisfy(uint32_t state) {
+  if (pending[state].fetch_sub(1, std::memory_order_seq_cst) != 1)
     return;
+  const uint32_t node = nodeOfState[state];
   const XNode &x = nodes[node];
   if (x.exec == ExecKind::Inline)
     runInline(node);
@@ -288,7 +290,7 @@ void tgrt_graph_impl::signalRange(uint32_t begin, uint32_t end) {
 
 void tgrt_graph_impl::poisonSuccessors(uint32_t node) {
   const XNode &x = nodes[node];
-  for (uint32_t i = x.issueBegin; i < x.completeEnd; ++i)
+  for (uint32_t i = x.issueBegin; i < x.localEnd; ++i)
     poison[succs[i]].store(1, std::memory_order_relaxed);
 }
 
@@ -297,7 +299,7 @@ void tgrt_graph_impl::writeElse(uint32_t node) {
   for (uint32_t i = x.elseBegin; i < x.elseEnd; ++i)
     __atomic_store_n(&slots[elseWrites[i].slot], elseWrites[i].bits,
                      __ATOMIC_RELAXED);
-  skipped[node].store(1, std::memory_order_relaxed);
+  skipped[x.state].store(1, std::memory_order_relaxed);
 }
 
 bool tgrt_graph_impl::evalPredicate(uint32_t node) {
@@ -320,7 +322,7 @@ int32_t tgrt_graph_impl::runKernel(uint32_t node, void *stream,
                                    const int32_t *guard, std::string &error) {
   const XNode &x = nodes[node];
   prepareArgs(node);
-  tgrt_task_context ctx;
+  tgrt_task_context ctx; // every field set: the kernel sees no stale word
   ctx.args = argWords.data() + x.argBegin;
   ctx.num_args = x.numArgs;
   ctx.num_results = x.numResults;
@@ -334,11 +336,9 @@ int32_t tgrt_graph_impl::runKernel(uint32_t node, void *stream,
   ctx.processor = x.exec == ExecKind::Cpu ? x.proc : x.gpu;
   ctx.stream_index = x.streamLocal;
   ctx.internal = nullptr;
-  tlsTaskErrorSet = false;
   int32_t rc = x.fn(&ctx);
-  if (rc != 0)
-    error = tlsTaskErrorSet ? tlsTaskError
-                            : "kernel returned " + std::to_string(rc);
+  if (__builtin_expect(rc != 0, 0))
+    error = ctx.internal ? tlsTaskError : "kernel returned " + std::to_string(rc);
   return rc;
 }
 
@@ -357,20 +357,32 @@ void tgrt_graph_impl::finishOne() {
 }
 
 void tgrt_graph_impl::walk(Processor &proc) {
-  const uint32_t *q = queueNodes.data() + queueBegin[proc.id];
-  const uint32_t *qEnd = queueNodes.data() + queueBegin[proc.id + 1];
+  // A queued node's state index is its queue position.
+  const uint32_t begin = queueBegin[proc.id], end = queueBegin[proc.id + 1];
+  const uint32_t *q = queueNodes.data();
   if (proc.kind == Processor::Kind::Cpu) {
-    for (; q != qEnd; ++q) {
-      waitReady(*q, proc);
-      executeCpu(*q);
+    for (uint32_t pos = begin; pos != end; ++pos) {
+      waitReady(pos, proc);
+      executeCpu(q[pos]);
     }
     finishOne(); // the walker stays counted in `busy`, so `this` stays alive
     return;
   }
-  for (; q != qEnd; ++q) {
-    waitReady(*q, proc);
-    issue(*q, proc);
+  for (uint32_t pos = begin; pos != end; ++pos) {
+    waitReady(pos, proc);
+    issue(q[pos], proc);
   }
+}
+
+void tgrt_graph_impl::copyEndpoints(const XNode &x, char *&dst,
+                                    const char *&src) const {
+  dst = static_cast<char *>(
+      x.dstParam >= 0 ? reinterpret_cast<void *>(current->params[x.dstParam])
+                      : x.dst);
+  src = static_cast<const char *>(
+      x.srcParam >= 0
+          ? reinterpret_cast<const void *>(current->params[x.srcParam])
+          : x.src);
 }
 
 void tgrt_graph_impl::executeCpu(uint32_t node) {
@@ -378,32 +390,28 @@ void tgrt_graph_impl::executeCpu(uint32_t node) {
   const bool traced = tracing;
   if (traced)
     trace[node].hostStart = nowNs();
-  if (poison[node].load(std::memory_order_relaxed)) {
+  if (poison[x.state].load(std::memory_order_relaxed)) {
     writeElse(node);
     poisonSuccessors(node);
   } else if (x.predMode != PredNone && !evalPredicate(node)) {
     writeElse(node);
   } else if (x.kind == NodeKind::Task) {
-    std::string error;
+    std::string error; // empty: no allocation unless the kernel fails
     if (runKernel(node, nullptr, nullptr, error) != 0) {
       recordFailure(node, error);
       writeElse(node); // a failed task's values are its else values
       poisonSuccessors(node);
     }
   } else { // a host copy
-    char *dst = static_cast<char *>(
-        x.dstParam >= 0 ? reinterpret_cast<void *>(current->params[x.dstParam])
-                        : x.dst);
-    const char *src = static_cast<const char *>(
-        x.srcParam >= 0
-            ? reinterpret_cast<const void *>(current->params[x.srcParam])
-            : x.src);
+    char *dst;
+    const char *src;
+    copyEndpoints(x, dst, src);
     if (x.bytes)
       std::memmove(dst + x.dstOffset, src + x.srcOffset, x.bytes);
   }
   if (traced)
     trace[node].hostEnd = nowNs();
-  issued[node].store(1, std::memory_order_release);
+  issued[x.state].store(1, std::memory_order_release);
   signalRange(x.issueBegin, x.completeEnd);
 }
 
@@ -411,9 +419,9 @@ void tgrt_graph_impl::runInline(uint32_t node) {
   const XNode &x = nodes[node];
   if (tracing)
     trace[node].hostStart = trace[node].hostEnd = nowNs();
-  if (poison[node].load(std::memory_order_relaxed))
+  if (poison[x.state].load(std::memory_order_relaxed))
     poisonSuccessors(node);
-  issued[node].store(1, std::memory_order_release);
+  issued[x.state].store(1, std::memory_order_release);
   signalRange(x.issueBegin, x.completeEnd);
   finishOne();
 }
@@ -436,7 +444,7 @@ void tgrt_graph_impl::issue(uint32_t node, Processor &proc) {
     poisonSuccessors(node);
   };
 
-  const bool poisoned = poison[node].load(std::memory_order_relaxed) != 0;
+  const bool poisoned = poison[x.state].load(std::memory_order_relaxed) != 0;
   bool run = !poisoned;
   if (poisoned) {
     writeElse(node);
@@ -480,14 +488,9 @@ void tgrt_graph_impl::issue(uint32_t node, Processor &proc) {
       if (runKernel(node, backend.nativeStream(x.stream), guard, error) != 0)
         fail(error);
     } else {
-      char *dst = static_cast<char *>(
-          x.dstParam >= 0
-              ? reinterpret_cast<void *>(current->params[x.dstParam])
-              : x.dst);
-      const char *src = static_cast<const char *>(
-          x.srcParam >= 0
-              ? reinterpret_cast<const void *>(current->params[x.srcParam])
-              : x.src);
+      char *dst;
+      const char *src;
+      copyEndpoints(x, dst, src);
       if (x.bytes &&
           backend.enqueueCopy(x.stream, dst + x.dstOffset, src + x.srcOffset,
                               x.bytes, error) != TGRT_OK)
@@ -499,7 +502,7 @@ void tgrt_graph_impl::issue(uint32_t node, Processor &proc) {
     fail(error);
   if (traced)
     trace[node].hostEnd = nowNs();
-  issued[node].store(1, std::memory_order_release);
+  issued[x.state].store(1, std::memory_order_release);
   // Release device successors now: they may be issued before we run.
   signalRange(x.issueBegin, x.issueEnd);
   if (x.callbackAfter) {
@@ -522,7 +525,7 @@ void tgrt_graph_impl::deviceBody(void *arg) {
   const bool traced = g.tracing;
   if (traced)
     g.trace[node].devStart = nowNs();
-  if (g.poison[node].load(std::memory_order_relaxed)) {
+  if (g.poison[x.state].load(std::memory_order_relaxed)) {
     g.writeElse(node);
     g.poisonSuccessors(node);
   } else if (x.predMode == PredGuarded && !g.evalPredicate(node)) {
@@ -536,14 +539,9 @@ void tgrt_graph_impl::deviceBody(void *arg) {
       g.poisonSuccessors(node);
     }
   } else {
-    char *dst = static_cast<char *>(
-        x.dstParam >= 0
-            ? reinterpret_cast<void *>(g.current->params[x.dstParam])
-            : x.dst);
-    const char *src = static_cast<const char *>(
-        x.srcParam >= 0
-            ? reinterpret_cast<const void *>(g.current->params[x.srcParam])
-            : x.src);
+    char *dst;
+    const char *src;
+    g.copyEndpoints(x, dst, src);
     if (x.bytes)
       std::memmove(dst + x.dstOffset, src + x.srcOffset, x.bytes);
   }

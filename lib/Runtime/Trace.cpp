@@ -97,7 +97,7 @@ tgrt_status tgrt_graph_impl::writeTrace(const char *path) {
                  "\"cat\":\"%s\",\"ts\":%.3f,\"dur\":%.3f,"
                  "\"args\":{\"node\":%u,\"skipped\":%s}}",
                  lane, jsonEscape(nodes[node].name).c_str(), cat, ts, dur, node,
-                 skipped[node].load(std::memory_order_relaxed) ? "true"
+                 skipped[nodes[node].state].load(std::memory_order_relaxed) ? "true"
                                                                : "false");
   };
   for (uint32_t i = 0; i < nodes.size(); ++i) {

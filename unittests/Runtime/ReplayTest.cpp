@@ -760,6 +760,58 @@ TEST(Failure, PoisonsDependentsAndRecovers) {
   EXPECT_EQ(st.ran.load(), 1u + 4u);
 }
 
+// Tests a failure on one worker poisons its successors on that same worker,
+// transitively. Those edges take no counter (the queue order enforces them),
+// so poisoning is their only trace at replay time. Nodes are created in
+// reverse so that the queue order comes from the dependences.
+TEST(Failure, PoisonsSuccessorsOnTheSameWorker) {
+  Runtime rt(1);
+  FailState st;
+  ASSERT_TGRT(tgrt_register_cpu_kernel(rt, "fail", maybeFail, &st));
+  ASSERT_TGRT(tgrt_register_cpu_kernel(rt, "ran", countRan, &st));
+  tgrt_graph g;
+  ASSERT_TGRT(tgrt_graph_create(rt, "local", &g));
+  uint32_t b, indep, a, f;
+  ASSERT_TGRT(tgrt_graph_add_task(g, "ran", TGRT_PROC_CPU, 0, 0, 0, &b));
+  ASSERT_TGRT(tgrt_graph_add_task(g, "ran", TGRT_PROC_CPU, 0, 0, 0, &indep));
+  ASSERT_TGRT(tgrt_graph_add_task(g, "ran", TGRT_PROC_CPU, 0, 0, 0, &a));
+  ASSERT_TGRT(tgrt_graph_add_task(g, "fail", TGRT_PROC_CPU, 0, 0, 0, &f));
+  ASSERT_TGRT(tgrt_graph_add_dep(g, f, a, TGRT_DEP_HOST));
+  ASSERT_TGRT(tgrt_graph_add_dep(g, a, b, TGRT_DEP_DEVICE)); // = host on CPUs
+  ASSERT_TGRT(tgrt_graph_finalize(g));
+  EXPECT_EQ(replayAndWait(g), TGRT_ERROR_TASK_FAILED);
+  EXPECT_EQ(st.ran.load(), 1u); // only `indep`
+  ASSERT_TGRT(replayAndWait(g));
+  EXPECT_EQ(st.ran.load(), 1u + 3u);
+  ASSERT_TGRT(tgrt_graph_destroy(g));
+}
+
+// Tests a kernel's message belongs to its own run: a kernel that sets a
+// message and succeeds does not lend it to a later failure without one.
+int32_t messageThenSucceed(tgrt_task_context *ctx) {
+  tgrt_task_set_error(ctx, "stale message");
+  return 0;
+}
+int32_t failSilently(tgrt_task_context *) { return 7; }
+
+TEST(Failure, MessageIsPerTask) {
+  Runtime rt(1);
+  ASSERT_TGRT(tgrt_register_cpu_kernel(rt, "msg", messageThenSucceed, nullptr));
+  ASSERT_TGRT(tgrt_register_cpu_kernel(rt, "silent", failSilently, nullptr));
+  tgrt_graph g;
+  ASSERT_TGRT(tgrt_graph_create(rt, "messages", &g));
+  uint32_t m, s;
+  ASSERT_TGRT(tgrt_graph_add_task(g, "msg", TGRT_PROC_CPU, 0, 0, 0, &m));
+  ASSERT_TGRT(tgrt_graph_add_task(g, "silent", TGRT_PROC_CPU, 0, 0, 0, &s));
+  ASSERT_TGRT(tgrt_graph_add_dep(g, m, s, TGRT_DEP_HOST));
+  ASSERT_TGRT(tgrt_graph_finalize(g));
+  EXPECT_EQ(replayAndWait(g), TGRT_ERROR_TASK_FAILED);
+  std::string msg = tgrt_last_error();
+  EXPECT_NE(msg.find("kernel returned 7"), std::string::npos) << msg;
+  EXPECT_EQ(msg.find("stale"), std::string::npos) << msg;
+  ASSERT_TGRT(tgrt_graph_destroy(g));
+}
+
 // Tests a failure on an emulated stream poisons device successors that were
 // already issued (runahead) before the failure happened.
 int32_t gpuFail(tgrt_task_context *ctx) {

@@ -1,0 +1,165 @@
+//===- taskbench-static.cpp - Task Bench as a hand-written static schedule ===//
+//
+// The multi-core floor: what `-worker` threads on this machine can do with
+// the same task bodies when nobody pays for a runtime. Point i of every graph
+// belongs to one worker (contiguous blocks); each worker walks its points
+// timestep by timestep and spins on per-point progress counters, one per
+// cache line: for the points it reads (read after write) and for the readers
+// of the slot it overwrites (write after read: outputs are double-buffered,
+// as in the other drivers). No queue, no counter per task, no allocation;
+// the threads persist across executions. Same flags, tasks, validation and
+// report as tgraph-bench. Not a peer runtime (the schedule is written by
+// hand for these graphs); metg.py reports it beside `serial` as a floor.
+//
+//===----------------------------------------------------------------------===//
+
+#include "../TaskBenchCore.h"
+
+#include <atomic>
+#include <cstdio>
+#include <thread>
+
+static const char *kTool = "taskbench-static";
+
+namespace {
+
+inline void cpuRelax() {
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_ia32_pause();
+#elif defined(__aarch64__)
+  asm volatile("yield");
+#endif
+}
+
+/// Spins until `a` reaches `v`; yields after a while so that an
+/// oversubscribed machine still makes progress.
+void waitAtLeast(const std::atomic<int64_t> &a, int64_t v) {
+  for (unsigned n = 0; a.load(std::memory_order_acquire) < v; ++n) {
+    if (n < 4096)
+      cpuRelax();
+    else
+      std::this_thread::yield();
+  }
+}
+
+struct alignas(64) Progress {
+  /// epoch base + t + 1 once (t, i) has run in the current execution.
+  std::atomic<int64_t> done{0};
+};
+
+/// One graph's schedule data.
+struct Plan {
+  tb::InputPlan inputs;
+  /// Readers of task id: the points of the next row that read its output.
+  std::vector<int64_t> readerStart;
+  std::vector<int32_t> readers;
+  std::unique_ptr<Progress[]> progress; // per point
+};
+
+Plan makePlan(tb::GraphState &g) {
+  Plan p;
+  p.inputs = tb::makeInputPlan(g);
+  const int64_t n = g.numTasks();
+  p.readerStart.assign(n + 1, 0);
+  for (int64_t t = 1; t < g.params.steps; ++t)
+    for (int64_t i = g.offsetAt(t), e = i + g.widthAt(t); i < e; ++i) {
+      int64_t id = g.taskId(t, i);
+      for (int64_t k = 0; k < g.numInputs(id); ++k)
+        ++p.readerStart[g.taskId(t - 1, g.inputsBegin(id)[k]) + 1];
+    }
+  for (int64_t id = 0; id < n; ++id)
+    p.readerStart[id + 1] += p.readerStart[id];
+  p.readers.resize(p.readerStart.back());
+  std::vector<int64_t> fill(p.readerStart.begin(), p.readerStart.end() - 1);
+  for (int64_t t = 1; t < g.params.steps; ++t)
+    for (int64_t i = g.offsetAt(t), e = i + g.widthAt(t); i < e; ++i) {
+      int64_t id = g.taskId(t, i);
+      for (int64_t k = 0; k < g.numInputs(id); ++k)
+        p.readers[fill[g.taskId(t - 1, g.inputsBegin(id)[k])]++] =
+            static_cast<int32_t>(i);
+    }
+  p.progress.reset(new Progress[g.params.width]);
+  return p;
+}
+
+} // namespace
+
+int main(int argc, char **argv) {
+  tb::Options options;
+  if (!tb::parseOptions(argc, argv, kTool, options))
+    return 1;
+  auto graphs = tb::makeGraphs(options);
+  std::vector<Plan> plans;
+  int64_t maxSteps = 0;
+  for (auto &g : graphs) {
+    plans.push_back(makePlan(*g));
+    maxSteps = std::max(maxSteps, g->params.steps);
+  }
+  const int64_t workers = std::max<int64_t>(1, options.workers);
+
+  // Epochs keep the progress counters monotonic: no reset between
+  // executions. Row t of execution e is done at base(e) + t + 1.
+  int64_t base = 0;
+  auto runWorker = [&](int64_t w) {
+    for (int64_t t = 0; t < maxSteps; ++t)
+      for (size_t gi = 0; gi < graphs.size(); ++gi) {
+        tb::GraphState &g = *graphs[gi];
+        Plan &p = plans[gi];
+        if (t >= g.params.steps)
+          continue;
+        const int64_t width = g.params.width;
+        const int64_t lo = std::max(g.offsetAt(t), w * width / workers);
+        const int64_t hi = std::min(g.offsetAt(t) + g.widthAt(t),
+                                    (w + 1) * width / workers);
+        const bool outputs = g.hasOutputs();
+        for (int64_t i = lo; i < hi; ++i) {
+          const int64_t id = g.taskId(t, i);
+          const int32_t *deps = g.inputsBegin(id);
+          for (int64_t k = 0, e = g.numInputs(id); k < e; ++k)
+            waitAtLeast(p.progress[deps[k]].done, base + t); // (t - 1, j)
+          if (t >= 2 && outputs) { // readers of (t - 2, i)'s slot are done
+            const int64_t prev = g.taskId(t - 2, i);
+            for (int64_t r = p.readerStart[prev]; r < p.readerStart[prev + 1];
+                 ++r)
+              waitAtLeast(p.progress[p.readers[r]].done, base + t); // (t - 1, k)
+          }
+          g.executePoint(t, i, outputs ? g.slot(t % 2, i) : nullptr,
+                         p.inputs.inputs.data() + p.inputs.start[id],
+                         g.numInputs(id));
+          p.progress[i].done.store(base + t + 1, std::memory_order_release);
+        }
+      }
+  };
+
+  // Workers 1..W-1 are threads that wait for a new generation; worker 0 is
+  // the measuring thread. An execution ends when every worker has finished
+  // its points.
+  std::atomic<int64_t> generation{0}, finished{0};
+  std::atomic<bool> stop{false};
+  std::vector<std::thread> threads;
+  for (int64_t w = 1; w < workers; ++w)
+    threads.emplace_back([&, w] {
+      int64_t seen = 0;
+      for (;;) {
+        waitAtLeast(generation, seen + 1);
+        if (stop.load(std::memory_order_acquire))
+          return;
+        ++seen;
+        runWorker(w);
+        finished.fetch_add(1, std::memory_order_acq_rel);
+      }
+    });
+  int rc = tb::measure(kTool, options, graphs, [&] {
+    finished.store(0, std::memory_order_relaxed);
+    generation.fetch_add(1, std::memory_order_acq_rel);
+    runWorker(0);
+    waitAtLeast(finished, workers - 1);
+    base += maxSteps + 1;
+    return true;
+  });
+  stop.store(true, std::memory_order_release);
+  generation.fetch_add(1, std::memory_order_acq_rel);
+  for (std::thread &t : threads)
+    t.join();
+  return rc;
+}
