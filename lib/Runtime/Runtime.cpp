@@ -58,14 +58,16 @@ void tgrt_event_impl::addWaiter(WaiterFn fn, void *a, void *b) {
 }
 
 bool tgrt_event_impl::wait(const uint64_t *timeoutNs) {
-  // Spin briefly: a short graph often completes within microseconds.
-  for (int i = 0; i < 1024; ++i) {
+  // Spin briefly (a few microseconds: a short graph often completes within
+  // that), then sleep. The waiter is usually not one of the workers, so a
+  // longer spin, or a yield loop, would take a core, or a shared physical
+  // core's issue slots, away from the workers running the graph: on a
+  // 2-vCPU machine a yield loop here slowed a 1-worker replay of
+  // compute-bound tasks by half (bench/results/taskbench-profile.md).
+  for (int i = 0; i < 256; ++i) {
     if (state.load(std::memory_order_acquire) != 0)
       return true;
-    if (i < 256)
-      cpuRelax();
-    else
-      std::this_thread::yield();
+    cpuRelax();
   }
   std::unique_lock<std::mutex> lock(mu);
   auto done = [&] { return state.load(std::memory_order_acquire) != 0; };

@@ -53,6 +53,9 @@ struct Plan {
   /// Readers of task id: the points of the next row that read its output.
   std::vector<int64_t> readerStart;
   std::vector<int32_t> readers;
+  /// The task that last wrote the slot task id overwrites (-1: none), and
+  /// its row: with rows of changing width (tree, fft) it need not be t - 2.
+  std::vector<int64_t> prevWriter, prevRow;
   std::unique_ptr<Progress[]> progress; // per point
 };
 
@@ -77,6 +80,17 @@ Plan makePlan(tb::GraphState &g) {
       for (int64_t k = 0; k < g.numInputs(id); ++k)
         p.readers[fill[g.taskId(t - 1, g.inputsBegin(id)[k])]++] =
             static_cast<int32_t>(i);
+    }
+  p.prevWriter.assign(n, -1);
+  p.prevRow.assign(n, -1);
+  std::vector<int64_t> last(2 * g.params.width, -1), lastRow(2 * g.params.width);
+  for (int64_t t = 0; t < g.params.steps; ++t)
+    for (int64_t i = g.offsetAt(t), e = i + g.widthAt(t); i < e; ++i) {
+      int64_t id = g.taskId(t, i), at = (t % 2) * g.params.width + i;
+      p.prevWriter[id] = last[at];
+      p.prevRow[id] = lastRow[at];
+      last[at] = id;
+      lastRow[at] = t;
     }
   p.progress.reset(new Progress[g.params.width]);
   return p;
@@ -117,12 +131,12 @@ int main(int argc, char **argv) {
           const int32_t *deps = g.inputsBegin(id);
           for (int64_t k = 0, e = g.numInputs(id); k < e; ++k)
             waitAtLeast(p.progress[deps[k]].done, base + t); // (t - 1, j)
-          if (t >= 2 && outputs) { // readers of (t - 2, i)'s slot are done
-            const int64_t prev = g.taskId(t - 2, i);
+          const int64_t prev = p.prevWriter[id];
+          if (prev >= 0 && outputs) // the slot's readers are done with it
             for (int64_t r = p.readerStart[prev]; r < p.readerStart[prev + 1];
                  ++r)
-              waitAtLeast(p.progress[p.readers[r]].done, base + t); // (t - 1, k)
-          }
+              waitAtLeast(p.progress[p.readers[r]].done,
+                          base + p.prevRow[id] + 2);
           g.executePoint(t, i, outputs ? g.slot(t % 2, i) : nullptr,
                          p.inputs.inputs.data() + p.inputs.start[id],
                          g.numInputs(id));
