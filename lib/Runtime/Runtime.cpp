@@ -63,7 +63,8 @@ bool tgrt_event_impl::wait(const uint64_t *timeoutNs) {
   // longer spin, or a yield loop, would take a core, or a shared physical
   // core's issue slots, away from the workers running the graph: on a
   // 2-vCPU machine a yield loop here slowed a 1-worker replay of
-  // compute-bound tasks by half (bench/results/taskbench-profile.md).
+  // compute-bound tasks by half, and a 2-worker one (3 threads on 2 cores)
+  // by 4-40x (bench/results/taskbench-profile.md).
   for (int i = 0; i < 256; ++i) {
     if (state.load(std::memory_order_acquire) != 0)
       return true;

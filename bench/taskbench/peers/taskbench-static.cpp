@@ -33,13 +33,17 @@ inline void cpuRelax() {
 
 /// Spins until `a` reaches `v`; yields after a while so that an
 /// oversubscribed machine still makes progress.
-void waitAtLeast(const std::atomic<int64_t> &a, int64_t v) {
+[[gnu::noinline]] void spinUntil(const std::atomic<int64_t> &a, int64_t v) {
   for (unsigned n = 0; a.load(std::memory_order_acquire) < v; ++n) {
     if (n < 4096)
       cpuRelax();
     else
       std::this_thread::yield();
   }
+}
+inline void waitAtLeast(const std::atomic<int64_t> &a, int64_t v) {
+  if (__builtin_expect(a.load(std::memory_order_acquire) < v, 0))
+    spinUntil(a, v);
 }
 
 struct alignas(64) Progress {
@@ -57,9 +61,11 @@ struct Plan {
   /// its row: with rows of changing width (tree, fft) it need not be t - 2.
   std::vector<int64_t> prevWriter, prevRow;
   std::unique_ptr<Progress[]> progress; // per point
+  std::vector<int64_t> blockStart;      // worker w owns [w], [w + 1])
+  bool outputs = false;
 };
 
-Plan makePlan(tb::GraphState &g) {
+Plan makePlan(tb::GraphState &g, int64_t workers) {
   Plan p;
   p.inputs = tb::makeInputPlan(g);
   const int64_t n = g.numTasks();
@@ -93,6 +99,9 @@ Plan makePlan(tb::GraphState &g) {
       lastRow[at] = t;
     }
   p.progress.reset(new Progress[g.params.width]);
+  for (int64_t w = 0; w <= workers; ++w)
+    p.blockStart.push_back(w * g.params.width / workers);
+  p.outputs = g.hasOutputs();
   return p;
 }
 
@@ -103,44 +112,51 @@ int main(int argc, char **argv) {
   if (!tb::parseOptions(argc, argv, kTool, options))
     return 1;
   auto graphs = tb::makeGraphs(options);
+  const int64_t workers = std::max<int64_t>(1, options.workers);
   std::vector<Plan> plans;
   int64_t maxSteps = 0;
   for (auto &g : graphs) {
-    plans.push_back(makePlan(*g));
+    plans.push_back(makePlan(*g, workers));
     maxSteps = std::max(maxSteps, g->params.steps);
   }
-  const int64_t workers = std::max<int64_t>(1, options.workers);
 
   // Epochs keep the progress counters monotonic: no reset between
   // executions. Row t of execution e is done at base(e) + t + 1.
   int64_t base = 0;
   auto runWorker = [&](int64_t w) {
+    const int64_t b = base;
     for (int64_t t = 0; t < maxSteps; ++t)
       for (size_t gi = 0; gi < graphs.size(); ++gi) {
         tb::GraphState &g = *graphs[gi];
-        Plan &p = plans[gi];
+        const Plan &p = plans[gi];
         if (t >= g.params.steps)
           continue;
-        const int64_t width = g.params.width;
-        const int64_t lo = std::max(g.offsetAt(t), w * width / workers);
-        const int64_t hi = std::min(g.offsetAt(t) + g.widthAt(t),
-                                    (w + 1) * width / workers);
-        const bool outputs = g.hasOutputs();
+        const int64_t lo = std::max(g.offsetAt(t), p.blockStart[w]);
+        const int64_t hi =
+            std::min(g.offsetAt(t) + g.widthAt(t), p.blockStart[w + 1]);
+        // Raw pointers in registers: the atomics below would otherwise make
+        // the compiler reload every vector's data pointer per task.
+        Progress *const progress = p.progress.get();
+        const int64_t *const readerStart = p.readerStart.data();
+        const int32_t *const readers = p.readers.data();
+        const int64_t *const prevWriter = p.prevWriter.data();
+        const int64_t *const prevRow = p.prevRow.data();
+        const uint8_t *const *const inputs = p.inputs.inputs.data();
+        const int64_t *const inputStart = p.inputs.start.data();
+        const bool outputs = p.outputs;
         for (int64_t i = lo; i < hi; ++i) {
           const int64_t id = g.taskId(t, i);
           const int32_t *deps = g.inputsBegin(id);
-          for (int64_t k = 0, e = g.numInputs(id); k < e; ++k)
-            waitAtLeast(p.progress[deps[k]].done, base + t); // (t - 1, j)
-          const int64_t prev = p.prevWriter[id];
+          const int64_t n = inputStart[id + 1] - inputStart[id];
+          for (int64_t k = 0; k < n; ++k)
+            waitAtLeast(progress[deps[k]].done, b + t); // (t - 1, j) ran
+          const int64_t prev = prevWriter[id];
           if (prev >= 0 && outputs) // the slot's readers are done with it
-            for (int64_t r = p.readerStart[prev]; r < p.readerStart[prev + 1];
-                 ++r)
-              waitAtLeast(p.progress[p.readers[r]].done,
-                          base + p.prevRow[id] + 2);
+            for (int64_t r = readerStart[prev]; r < readerStart[prev + 1]; ++r)
+              waitAtLeast(progress[readers[r]].done, b + prevRow[id] + 2);
           g.executePoint(t, i, outputs ? g.slot(t % 2, i) : nullptr,
-                         p.inputs.inputs.data() + p.inputs.start[id],
-                         g.numInputs(id));
-          p.progress[i].done.store(base + t + 1, std::memory_order_release);
+                         inputs + inputStart[id], n);
+          progress[i].done.store(b + t + 1, std::memory_order_release);
         }
       }
   };
