@@ -319,7 +319,8 @@ def run_sweep(args, root, iters):
                 cmd = [exe] + graph_flags(p, w, args.tasks_per_worker) + [
                     "-kernel", "compute_bound", "-iters",
                     ",".join(str(i) for i in iters), "-worker", str(w),
-                    "-replays", str(args.replays), "-warmup", str(args.warmup)
+                    "-replays", str(args.replays), "-warmup", str(args.warmup),
+                    "-v"  # Task Bench's configuration block, for its scripts
                 ] + tools[s][1]
                 shown = " ".join(shlex.quote(os.path.relpath(c, root)
                                              if c == exe else c) for c in cmd)
@@ -327,6 +328,14 @@ def run_sweep(args, root, iters):
                 t0 = time.time()
                 env = dict(os.environ, STARPU_SILENT="1")
                 proc = subprocess.run(cmd, capture_output=True, text=True, env=env)
+                if args.logs:
+                    # Task Bench's log layout (scripts/chart_util.py parses
+                    # the name; each sweep appends one repetition).
+                    os.makedirs(args.logs, exist_ok=True)
+                    log = os.path.join(args.logs, "%s_%dw_ngraphs_1_type_%s_nodes_1.log"
+                                       % (s.replace("-", ""), w, p))
+                    with open(log, "a") as f:
+                        f.write(proc.stdout)
                 run = {"system": s, "pattern": p, "workers": w,
                        "cores": 1 if s == "serial" else w, "command": shown,
                        "load": load, "wall": time.time() - t0, "points": []}
@@ -418,6 +427,10 @@ def main():
     ap.add_argument("--md", default=os.path.join(root, "bench", "results", "taskbench-metg.md"))
     ap.add_argument("--json", default=os.path.join(root, "bench", "results", "taskbench-metg.json"))
     ap.add_argument("--png", default=os.path.join(root, "docs", "images", "metg-efficiency.png"))
+    ap.add_argument("--logs", help="also write each run's output here, one "
+                    "file per system, worker count and pattern, named and "
+                    "formatted as Task Bench's METG scripts expect "
+                    "(<name>_ngraphs_1_type_<pattern>_nodes_1.log)")
     ap.add_argument("--plot-from", help="only draw the plot from this JSON")
     args = ap.parse_args()
 
