@@ -176,6 +176,12 @@ double minOf(const std::vector<double> &v) {
 BENCHMARK(BM_Loop)->Arg(kTasks)->Name("loop/any_shape")->ComputeStatistics(
     "min", minOf);
 TGRT_BENCH(BM_Replay, chain_1w, buildChain, 1);
+// One task: the fixed cost of a replay round trip (start, wake the worker,
+// complete, wake the waiting thread), which a 1000-task replay amortizes.
+BENCHMARK_CAPTURE(BM_Replay, one_task_latency, buildChain, 1)
+    ->Arg(1)
+    ->UseRealTime()
+    ->ComputeStatistics("min", minOf);
 TGRT_BENCH(BM_Dynamic, chain_1w, buildChain, 1);
 TGRT_BENCH(BM_Replay, fanout_fanin_2w, buildFan, 2);
 TGRT_BENCH(BM_Dynamic, fanout_fanin_2w, buildFan, 2);
