@@ -220,8 +220,10 @@ public:
   void freeShared(void *ptr) override { cudaFreeHost(ptr); }
   void *deviceAlias(void *hostPtr) override {
     void *d = nullptr;
-    if (cudaHostGetDevicePointer(&d, hostPtr, 0) != cudaSuccess)
-      return hostPtr; // unified addressing: the host pointer works too
+    if (cudaHostGetDevicePointer(&d, hostPtr, 0) != cudaSuccess) {
+      cudaGetLastError(); // not sticky: keep it from failing a later launch
+      return hostPtr;     // unified addressing: the host pointer works too
+    }
     return d;
   }
 

@@ -1,88 +1,134 @@
 #!/usr/bin/env bash
-# gpu-validate.sh - build only the tgraph runtime with nvcc (no MLIR) on a
-# machine with an NVIDIA GPU, run the runtime tests (GPU ones included) and
-# the runtime benchmarks, and write everything to OUTDIR.
+# gpu-validate.sh - run tgraph's GPU tests and GPU benchmarks on a machine
+# with an NVIDIA GPU, and write everything to OUTDIR.
 #
-# Usage: scripts/gpu-validate.sh OUTDIR
+# Usage:
+#   scripts/gpu-validate.sh OUTDIR              build the runtime alone with nvcc
+#                                               (no MLIR), then run
+#   scripts/gpu-validate.sh OUTDIR --prebuilt D run the binaries in D, built on
+#                                               another machine (see
+#                                               scripts/gpu-pack.sh); D/lib is
+#                                               put on LD_LIBRARY_PATH
 #   env TGRAPH_GPU_BUILD_DIR  build folder (default: <repo>/build-gpu)
 #   env JOBS                  build parallelism (default: nproc)
+#   env TGRAPH_GPU_QUICK=1    skip compute-sanitizer and the CPU benchmarks
 #
-# Needs CMake >= 3.20 and the CUDA toolkit. GoogleTest and Google Benchmark
-# are optional: without GoogleTest no tests are built (reported in
-# OUTDIR/summary.txt); without Google Benchmark no benchmarks are built.
+# What runs (each step that has its binary; missing ones are reported):
+#   tgrt_gpu_tests        GoogleTest, real CUDA streams (label gpu)
+#   compute-sanitizer     memcheck over tgrt_gpu_tests (when the tool exists)
+#   tgrt_tests, tgrt_alloc_tests   the CPU/emulated runtime tests
+#   tgraph-aot-mixed      examples/mixed.mlir compiled ahead of time, on CUDA
+#   tgrt_bench_gpu        host cost and makespan of 1000-kernel graphs:
+#                         tgrt replay vs direct stream launches vs a CUDA graph
+#   tgraph-bench-gpu      Task Bench on GPU tasks: tgraph vs direct vs CUDA graph
+#   tgrt_bench_cpu        the CPU replay benchmarks (skipped when quick)
+# The exit status is 0 only when every step that ran passed.
 set -uo pipefail
 
-out=${1:?usage: scripts/gpu-validate.sh OUTDIR}
+out=${1:?usage: scripts/gpu-validate.sh OUTDIR [--prebuilt DIR]}
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-build=${TGRAPH_GPU_BUILD_DIR:-$root/build-gpu}
+prebuilt=""
+if [ "${2:-}" = "--prebuilt" ]; then
+  prebuilt=$(cd "${3:?--prebuilt needs a folder}" && pwd)
+fi
 jobs=${JOBS:-$(nproc 2>/dev/null || echo 4)}
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
 summary="$out/summary.txt"
 : >"$summary"
 note() { echo "$*" | tee -a "$summary"; }
+status=0
 
-generator=()
-command -v ninja >/dev/null 2>&1 && generator=(-G Ninja)
-nvcc=${CUDACXX:-$(command -v nvcc || echo /usr/local/cuda/bin/nvcc)}
+note "== tgraph GPU validation, $(date -u +%Y-%m-%dT%H:%M:%SZ)"
+note "host: $(uname -n), $(nproc) cores"
+if nvidia-smi >"$out/nvidia-smi.txt" 2>&1; then
+  note "gpu: $(nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader | head -1)"
+else
+  note "gpu: nvidia-smi failed (see nvidia-smi.txt)"
+fi
 
-note "== tgraph runtime GPU validation, $(date -u +%Y-%m-%dT%H:%M:%SZ)"
-note "host: $(uname -n) $(nproc) cores"
-nvidia-smi >"$out/nvidia-smi.txt" 2>&1 && note "gpu: $(nvidia-smi --query-gpu=name,driver_version --format=csv,noheader | head -1)" \
-  || note "gpu: nvidia-smi failed (see nvidia-smi.txt)"
-note "nvcc: $("$nvcc" --version 2>/dev/null | tail -1)"
-
-configure() {
-  cmake -S "$root" -B "$build" "${generator[@]}" \
-    -DCMAKE_BUILD_TYPE=Release \
-    -DTGRAPH_BUILD_COMPILER=OFF \
-    -DTGRAPH_ENABLE_CUDA=ON \
-    -DCMAKE_CUDA_COMPILER="$nvcc" \
-    "$@" >"$out/configure.log" 2>&1
-}
-
-tests=ON
-if ! configure -DTGRAPH_BUILD_TESTS=ON; then
-  note "configure with tests failed (GoogleTest missing?); retrying without tests"
-  rm -rf "$build"
-  tests=OFF
-  if ! configure -DTGRAPH_BUILD_TESTS=OFF; then
+# --- The binaries: prebuilt, or a runtime-only build here.
+if [ -n "$prebuilt" ]; then
+  bin=$prebuilt
+  export LD_LIBRARY_PATH="$prebuilt/lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+  note "binaries: prebuilt in $prebuilt ($(cat "$prebuilt/BUILD_INFO" 2>/dev/null || echo 'no BUILD_INFO'))"
+else
+  build=${TGRAPH_GPU_BUILD_DIR:-$root/build-gpu}
+  nvcc=${CUDACXX:-$(command -v nvcc || echo /usr/local/cuda/bin/nvcc)}
+  note "nvcc: $("$nvcc" --version 2>/dev/null | tail -1)"
+  generator=()
+  command -v ninja >/dev/null 2>&1 && generator=(-G Ninja)
+  if ! cmake -S "$root" -B "$build" "${generator[@]}" -DCMAKE_BUILD_TYPE=Release \
+      -DTGRAPH_BUILD_COMPILER=OFF -DTGRAPH_ENABLE_CUDA=ON \
+      -DCMAKE_CUDA_COMPILER="$nvcc" >"$out/configure.log" 2>&1; then
     note "FAIL: configure failed, see configure.log"
     exit 1
   fi
-fi
-if ! cmake --build "$build" -j "$jobs" >"$out/build.log" 2>&1; then
-  note "FAIL: build failed, see build.log"
-  tail -30 "$out/build.log"
-  exit 1
-fi
-note "build: ok (tests $tests)"
-
-status=0
-if [ "$tests" = ON ]; then
-  ctest --test-dir "$build" -L gpu --output-on-failure >"$out/gpu-tests.log" 2>&1 \
-    || status=1
-  note "gpu tests: $(grep -E 'tests passed' "$out/gpu-tests.log" || echo 'no result')"
-  if grep -q "Skipped" "$out/gpu-tests.log"; then
-    note "WARNING: some GPU tests skipped (no GPU visible?)"
+  if ! cmake --build "$build" -j "$jobs" >"$out/build.log" 2>&1; then
+    note "FAIL: build failed, see build.log"
+    tail -30 "$out/build.log"
+    exit 1
   fi
-  ctest --test-dir "$build" -L runtime -j "$jobs" --output-on-failure \
-    >"$out/runtime-tests.log" 2>&1 || status=1
-  note "runtime tests (CPU + emulated streams): $(grep -E 'tests passed' "$out/runtime-tests.log" || echo 'no result')"
+  grep -q "GTest" "$out/configure.log" && note "note: see configure.log for GoogleTest/Benchmark"
+  bin=$build/bin
+  mkdir -p "$bin"
+  for f in "$build"/unittests/Runtime/tgrt_*tests "$build"/bench/runtime/tgrt_bench_*; do
+    [ -x "$f" ] && ln -sf "$f" "$bin/"
+  done
+  note "build: ok"
 fi
 
-bench="$build/bench/runtime"
-if [ -x "$bench/tgrt_bench_gpu" ]; then
-  "$bench/tgrt_bench_gpu" --benchmark_out="$out/runtime-gpu.json" \
-    --benchmark_out_format=json >"$out/runtime-gpu.txt" 2>&1 || status=1
-  note "gpu benchmarks: runtime-gpu.txt / runtime-gpu.json"
-else
-  note "gpu benchmarks: not built (Google Benchmark missing?)"
+# step NAME LOG CMD... : runs CMD with its output in OUTDIR/LOG; records
+# pass/fail (or "missing" when the binary is not there).
+step() {
+  local name=$1 log=$2
+  shift 2
+  if [ ! -x "$1" ] && ! command -v "$1" >/dev/null 2>&1; then
+    note "$name: missing ($1)"
+    return
+  fi
+  local start=$SECONDS
+  if "$@" >"$out/$log" 2>&1; then
+    note "$name: ok ($((SECONDS - start)) s, $log)"
+  else
+    note "$name: FAIL (exit $?, $((SECONDS - start)) s, $log)"
+    tail -20 "$out/$log"
+    status=1
+  fi
+}
+
+step "gpu tests" gpu-tests.txt "$bin/tgrt_gpu_tests" --gtest_color=no
+grep -E "^\[  (PASSED|FAILED|SKIPPED) " "$out/gpu-tests.txt" 2>/dev/null | tee -a "$summary"
+if grep -q "\[  SKIPPED \]" "$out/gpu-tests.txt" 2>/dev/null; then
+  note "WARNING: GPU tests skipped (no GPU visible?)"
+  status=1
 fi
-if [ -x "$bench/tgrt_bench_cpu" ]; then
-  "$bench/tgrt_bench_cpu" --benchmark_out="$out/runtime-cpu.json" \
-    --benchmark_out_format=json >"$out/runtime-cpu.txt" 2>&1 || status=1
-  note "cpu benchmarks: runtime-cpu.txt / runtime-cpu.json"
+if [ "${TGRAPH_GPU_QUICK:-0}" != 1 ] && command -v compute-sanitizer >/dev/null 2>&1; then
+  step "compute-sanitizer memcheck" sanitizer.txt timeout 300 compute-sanitizer \
+    --tool memcheck --error-exitcode 3 "$bin/tgrt_gpu_tests" --gtest_color=no
+  grep -E "ERROR SUMMARY" "$out/sanitizer.txt" | tee -a "$summary"
+fi
+step "runtime tests" runtime-tests.txt "$bin/tgrt_tests" --gtest_color=no --gtest_brief=1
+step "allocation tests" alloc-tests.txt "$bin/tgrt_alloc_tests" --gtest_color=no --gtest_brief=1
+step "aot mixed (cuda)" aot-mixed.txt "$bin/tgraph-aot-mixed" --device=cuda
+grep -E "^aot mixed" "$out/aot-mixed.txt" 2>/dev/null | tee -a "$summary"
+step "gpu runtime benchmarks" runtime-gpu.txt "$bin/tgrt_bench_gpu" \
+  --benchmark_repetitions=5 --benchmark_report_aggregates_only=true \
+  --benchmark_out="$out/runtime-gpu.json" --benchmark_out_format=json
+if [ -x "$bin/tgraph-bench-gpu" ]; then
+  for type in trivial stencil_1d nearest spread; do
+    step "taskbench gpu $type" "taskbench-gpu-$type.txt" "$bin/tgraph-bench-gpu" \
+      -type "$type" -kernel compute_bound -system all \
+      -iters 1,4,16,64,256,1024,4096,16384 -replays 20 -warmup 3 -deps-dir "$bin"
+  done
+  step "taskbench gpu empty makespan" taskbench-gpu-empty.txt "$bin/tgraph-bench-gpu" \
+    -type stencil_1d -kernel empty -system all -iters 0 -replays 50 -warmup 5 -deps-dir "$bin"
+fi
+if [ "${TGRAPH_GPU_QUICK:-0}" != 1 ]; then
+  step "cpu runtime benchmarks" runtime-cpu.txt "$bin/tgrt_bench_cpu" \
+    --benchmark_min_time=0.2 --benchmark_repetitions=3 \
+    --benchmark_report_aggregates_only=true \
+    --benchmark_out="$out/runtime-cpu.json" --benchmark_out_format=json
 fi
 note "exit status: $status"
 exit $status

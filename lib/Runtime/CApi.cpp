@@ -338,9 +338,16 @@ static tgrt_status registerKernel(tgrt_runtime rt, const char *name,
     return setError(TGRT_ERROR_INVALID_ARGUMENT, std::string(api) +
                                                      ": kernel '" + name +
                                                      "' has a null function");
-  if (flags & ~static_cast<uint32_t>(TGRT_KERNEL_STREAM_ORDERED))
+  if (flags & ~static_cast<uint32_t>(TGRT_KERNEL_STREAM_ORDERED |
+                                     TGRT_KERNEL_CAPTURABLE))
     return setError(TGRT_ERROR_INVALID_ARGUMENT,
                     std::string(api) + ": unknown kernel flags");
+  if ((flags & TGRT_KERNEL_CAPTURABLE) &&
+      !(gpu && (flags & TGRT_KERNEL_STREAM_ORDERED)))
+    return setError(TGRT_ERROR_INVALID_ARGUMENT,
+                    std::string(api) + ": kernel '" + name +
+                        "': TGRT_KERNEL_CAPTURABLE needs a GPU kernel that "
+                        "is TGRT_KERNEL_STREAM_ORDERED");
   TGRT_GUARD_BEGIN
   std::lock_guard<std::mutex> lock(rt->registryMu);
   if (rt->kernelsByName.count(name))
@@ -352,6 +359,7 @@ static tgrt_status registerKernel(tgrt_runtime rt, const char *name,
   k->userData = user;
   k->gpu = gpu;
   k->streamOrdered = gpu && (flags & TGRT_KERNEL_STREAM_ORDERED);
+  k->capturable = k->streamOrdered && (flags & TGRT_KERNEL_CAPTURABLE);
   rt->kernelsByName.emplace(k->name, k.get());
   rt->kernels.push_back(std::move(k));
   return TGRT_OK;
@@ -825,6 +833,22 @@ tgrt_status tgrt_graph_set_tracing(tgrt_graph g, int32_t enabled) {
     g->trace.assign(g->nodes.size(), tgrt_graph_impl::Span{});
   return TGRT_OK;
   TGRT_GUARD_END
+}
+
+tgrt_status tgrt_graph_set_capture(tgrt_graph g, int32_t enabled) {
+  TGRT_TRY(checkGraph(g, "tgrt_graph_set_capture"));
+  TGRT_TRY(tgrt_graph_wait_idle(g));
+  g->captureEnabled = enabled != 0;
+  return TGRT_OK;
+}
+
+tgrt_status tgrt_graph_last_replay_captured(tgrt_graph g,
+                                            int32_t *out_captured) {
+  TGRT_TRY(checkGraph(g, "tgrt_graph_last_replay_captured"));
+  TGRT_TRY(checkOut(out_captured, "tgrt_graph_last_replay_captured",
+                    "out_captured"));
+  *out_captured = g->lastReplayCaptured.load(std::memory_order_acquire);
+  return TGRT_OK;
 }
 
 tgrt_status tgrt_graph_write_trace(tgrt_graph g, const char *path) {

@@ -13,6 +13,7 @@
 #include "Internal.h"
 
 #include <algorithm>
+#include <type_traits>
 #include <cstdlib>
 #include <cstring>
 
@@ -495,9 +496,16 @@ tgrt_status tgrt_graph_impl::finalize() {
                     "cannot allocate the value slots of graph '" + name + "'");
   }
 
-  slotsDevice = R.backend
-                    ? static_cast<uint64_t *>(R.backend->deviceAlias(slots))
-                    : slots;
+  auto alias = [&](auto *hostPtr) {
+    using T = std::remove_pointer_t<decltype(hostPtr)>;
+    return R.backend && hostPtr
+               ? static_cast<T *>(R.backend->deviceAlias(hostPtr))
+               : hostPtr;
+  };
+  slotsDevice = alias(slots);
+  predDevice = alias(predShared);
+  elseDevice = alias(elseShared);
+  guardFlagsDevice = alias(guardFlags);
 
   // --- Dedicated copy streams: each copy stream this graph uses gets a
   // stream of its own (CUDA), so graphs do not serialize on shared copy
@@ -547,8 +555,42 @@ tgrt_status tgrt_graph_impl::finalize() {
     deviceArgs[i] = {this, i};
   if (tracing)
     trace.assign(n, Span{});
+  issueOrder = std::move(order);
+  planSingleIssuer();
   finalized = true;
   return TGRT_OK;
+}
+
+/// Whether one host thread can issue the whole graph in topological order
+/// without ever waiting: every node is a stream-ordered op on one GPU and
+/// every dependence is a device dependence (released when its predecessor is
+/// issued). Then no processor hand-off is needed, and when every kernel is
+/// capturable the issue can be recorded as a device graph.
+void tgrt_graph_impl::planSingleIssuer() {
+  singleIssuer = capturable = false;
+  captureOthers.clear();
+  if (nodes.empty() || !rt->backend)
+    return;
+  const uint32_t gpu = nodes[issueOrder.front()].gpu;
+  bool allCapturable = true;
+  for (uint32_t i = 0; i < nodes.size(); ++i) {
+    const XNode &x = nodes[i];
+    if (x.exec != ExecKind::Stream || x.gpu != gpu || x.predMode == PredWait ||
+        x.patchBegin != x.patchEnd || x.completeBegin != x.completeEnd)
+      return;
+    const BNode &b = bnodes[i];
+    if (b.kind == NodeKind::Task && !b.kernel->capturable)
+      allCapturable = false;
+  }
+  singleIssuer = true;
+  capturable = allCapturable && rt->backend->supportsCapture();
+  issuerProc = nodes[issueOrder.front()].proc;
+  captureOrigin = nodes[issueOrder.front()].stream;
+  for (const XNode &x : nodes)
+    if (x.stream != captureOrigin &&
+        std::find(captureOthers.begin(), captureOthers.end(), x.stream) ==
+            captureOthers.end())
+      captureOthers.push_back(x.stream);
 }
 
 void tgrt_graph_impl::releaseResources() {
@@ -556,6 +598,9 @@ void tgrt_graph_impl::releaseResources() {
   for (uint32_t ev : backendEvents)
     R.backend->releaseEvent(ev);
   backendEvents.clear();
+  if (captured)
+    R.backend->destroyCaptured(captured);
+  captured = nullptr;
   for (const auto &ps : privateStreams)
     R.backend->releasePrivateStream(ps.first, ps.second);
   privateStreams.clear();

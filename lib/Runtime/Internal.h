@@ -102,6 +102,7 @@ struct Kernel {
   void *userData = nullptr;
   bool gpu = false;
   bool streamOrdered = false;
+  bool capturable = false; // TGRT_KERNEL_CAPTURABLE
 };
 
 /// A thread that walks static queues: a CPU worker executes its nodes, a
@@ -353,7 +354,25 @@ struct tgrt_graph_impl {
   int32_t finishTarget = 0;
   std::vector<uint32_t> backendEvents;
   std::vector<std::pair<uint32_t, uint32_t>> privateStreams; // (base, own)
-  uint64_t *slotsDevice = nullptr; // device address of `slots`
+  // Device addresses of the shared memory above, looked up once at finalize
+  // (not per issue: the lookup is a CUDA call).
+  uint64_t *slotsDevice = nullptr;
+  const tgraph::rt::PredInstr *predDevice = nullptr;
+  const tgraph::rt::ElseWrite *elseDevice = nullptr;
+  int32_t *guardFlagsDevice = nullptr;
+
+  // --- Single issuer and device graphs (Replay.cpp, "Single issuer").
+  bool singleIssuer = false;      // all-device graph on one GPU
+  bool capturable = false;        // ... whose kernels are all capturable
+  bool captureEnabled = true;     // tgrt_graph_set_capture
+  uint32_t issuerProc = 0;        // the processor that issues everything
+  std::vector<uint32_t> issueOrder; // every node, topological
+  uint32_t captureOrigin = 0;       // stream the device graph launches on
+  std::vector<uint32_t> captureOthers; // the graph's other streams
+  void *captured = nullptr;            // backend device graph, if recorded
+  std::vector<uint64_t> capturedParams; // the params it was recorded with
+  uint32_t replaysWithSameParams = 0;   // since the params last changed
+  std::atomic<int32_t> lastReplayCaptured{0};
 
   // --- Replay state.
   std::atomic<int32_t> finish{0};
@@ -400,6 +419,12 @@ struct tgrt_graph_impl {
   void waitReady(uint32_t state, Processor &proc);
   void executeCpu(uint32_t node);
   void issue(uint32_t node, Processor &proc);
+  bool enqueueWork(uint32_t node, bool run, std::string &error);
+  void issueAll(Processor &proc);
+  bool recordDeviceGraph();
+  void launchDeviceGraph();
+  void planSingleIssuer();
+  static void deviceGraphDone(void *arg);
   void runInline(uint32_t node);
   void satisfy(uint32_t state);
   void signalRange(uint32_t begin, uint32_t end);
@@ -414,6 +439,7 @@ struct tgrt_graph_impl {
   /// Where a host copy reads and writes in the running replay.
   void copyEndpoints(const XNode &x, char *&dst, const char *&src) const;
   void recordFailure(uint32_t node, const std::string &message);
+  void recordGraphFailure(const std::string &message);
   void finishOne();
   static void deviceBody(void *arg);
   static void rangeDone(void *arg);

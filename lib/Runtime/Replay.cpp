@@ -141,7 +141,11 @@ void tgrt_graph_impl::startReplay(ReplaySlot *slot) {
       argWords[p.argIndex] = slot->params[p.index];
     appliedParams.assign(slot->params.begin(), slot->params.end());
     paramsApplied = true;
+    replaysWithSameParams = 0;
+  } else if (replaysWithSameParams < UINT32_MAX) {
+    ++replaysWithSameParams;
   }
+  lastReplayCaptured.store(0, std::memory_order_relaxed);
   for (uint32_t i = 0; i < n; ++i) {
     pending[i].store(initialPending[i], std::memory_order_relaxed);
     poison[i].store(poisonAll, std::memory_order_relaxed);
@@ -164,14 +168,18 @@ void tgrt_graph_impl::startReplay(ReplaySlot *slot) {
     return;
   }
   if (!involved.empty()) {
+    // A single-issuer graph is walked by one processor (issueAll).
+    const uint32_t *walkers = singleIssuer ? &issuerProc : involved.data();
+    const uint32_t numWalkers =
+        singleIssuer ? 1 : static_cast<uint32_t>(involved.size());
     {
       std::lock_guard<std::mutex> lock(rt->idleMu);
-      busy += static_cast<int64_t>(involved.size());
+      busy += numWalkers;
     }
     // One global order of started replays in every inbox (see Processor).
     std::lock_guard<std::mutex> order(rt->startMu);
-    for (uint32_t p : involved) {
-      Processor &proc = *rt->procs[p];
+    for (uint32_t i = 0; i < numWalkers; ++i) {
+      Processor &proc = *rt->procs[walkers[i]];
       {
         std::lock_guard<std::mutex> lock(proc.mu);
         proc.inbox.push(this);
@@ -343,10 +351,14 @@ int32_t tgrt_graph_impl::runKernel(uint32_t node, void *stream,
 }
 
 void tgrt_graph_impl::recordFailure(uint32_t node, const std::string &message) {
+  recordGraphFailure("task '" + std::string(nodes[node].name) + "' (node " +
+                     std::to_string(node) + ") failed: " + message);
+}
+
+void tgrt_graph_impl::recordGraphFailure(const std::string &message) {
   std::lock_guard<std::mutex> lock(failMu);
   if (!failed.load(std::memory_order_relaxed)) {
-    failMessage = "task '" + std::string(nodes[node].name) + "' (node " +
-                  std::to_string(node) + ") failed: " + message;
+    failMessage = message;
     failed.store(true, std::memory_order_release);
   }
 }
@@ -357,6 +369,8 @@ void tgrt_graph_impl::finishOne() {
 }
 
 void tgrt_graph_impl::walk(Processor &proc) {
+  if (singleIssuer)
+    return issueAll(proc);
   // A queued node's state index is its queue position.
   const uint32_t begin = queueBegin[proc.id], end = queueBegin[proc.id + 1];
   const uint32_t *q = queueNodes.data();
@@ -437,12 +451,6 @@ void tgrt_graph_impl::issue(uint32_t node, Processor &proc) {
   if (traced)
     trace[node].hostStart = nowNs();
   backend.bindThread(x.stream);
-  std::string error;
-  auto fail = [&](const std::string &what) {
-    recordFailure(node, what);
-    writeElse(node);
-    poisonSuccessors(node);
-  };
 
   const bool poisoned = poison[x.state].load(std::memory_order_relaxed) != 0;
   bool run = !poisoned;
@@ -453,53 +461,12 @@ void tgrt_graph_impl::issue(uint32_t node, Processor &proc) {
     writeElse(node); // skipped: its event still follows its dependences
     run = false;
   }
-
-  // Cross-stream device dependences: the predecessor was issued (its event
-  // recorded) before it released us, so the wait sees that record.
-  for (uint32_t i = x.waitBegin; i < x.waitEnd; ++i)
-    if (backend.waitEvent(x.stream, nodes[crossWaits[i]].event, error) !=
-        TGRT_OK)
-      fail(error);
-
-  if (run) {
-    if (backend.isEmulated()) {
-      // The body runs on the emulated stream, where it checks poison and
-      // guards at execution time, like device code would.
-      if (backend.enqueueHostFn(x.stream, &deviceBody, &deviceArgs[node],
-                                error) != TGRT_OK)
-        fail(error);
-    } else if (x.kind == NodeKind::Task) {
-      const int32_t *guard = nullptr;
-      if (x.predMode == PredGuarded) {
-        GuardLaunch launch;
-        launch.program = static_cast<const PredInstr *>(
-            backend.deviceAlias(predShared + x.predBegin));
-        launch.length = x.predLength;
-        launch.elses = static_cast<const ElseWrite *>(
-            backend.deviceAlias(elseShared + x.elseBegin));
-        launch.numElses = x.elseEnd - x.elseBegin;
-        launch.slots = static_cast<uint64_t *>(backend.deviceAlias(slots));
-        launch.flag =
-            static_cast<int32_t *>(backend.deviceAlias(guardFlags + node));
-        guard = launch.flag;
-        if (backend.enqueueGuard(x.stream, launch, error) != TGRT_OK)
-          fail(error);
-      }
-      if (runKernel(node, backend.nativeStream(x.stream), guard, error) != 0)
-        fail(error);
-    } else {
-      char *dst;
-      const char *src;
-      copyEndpoints(x, dst, src);
-      if (x.bytes &&
-          backend.enqueueCopy(x.stream, dst + x.dstOffset, src + x.srcOffset,
-                              x.bytes, error) != TGRT_OK)
-        fail(error);
-    }
+  std::string error;
+  if (!enqueueWork(node, run, error)) {
+    recordFailure(node, error);
+    writeElse(node);
+    poisonSuccessors(node);
   }
-
-  if (x.needsRecord && backend.recordEvent(x.stream, x.event, error) != TGRT_OK)
-    fail(error);
   if (traced)
     trace[node].hostEnd = nowNs();
   issued[x.state].store(1, std::memory_order_release);
@@ -509,12 +476,145 @@ void tgrt_graph_impl::issue(uint32_t node, Processor &proc) {
     CallbackRange *range = &callbackRanges[x.callbackRange];
     if (backend.enqueueHostFn(x.stream, &rangeDone, range, error) != TGRT_OK) {
       // Without a callback the replay could never finish: wait here instead.
-      fail(error);
+      recordFailure(node, error);
+      poisonSuccessors(node);
       backend.synchronize();
       rangeDone(range);
     }
   }
   (void)proc;
+}
+
+/// What a node puts on its stream: waits for its cross-stream device
+/// predecessors, its work (unless `run` is false), and the record of its
+/// event for cross-stream successors. Stops at the first error.
+bool tgrt_graph_impl::enqueueWork(uint32_t node, bool run,
+                                  std::string &error) {
+  const XNode &x = nodes[node];
+  StreamBackend &backend = *rt->backend;
+  // The predecessor was issued (its event recorded) before it released us,
+  // so the wait sees that record.
+  for (uint32_t i = x.waitBegin; i < x.waitEnd; ++i)
+    if (backend.waitEvent(x.stream, nodes[crossWaits[i]].event, error) !=
+        TGRT_OK)
+      return false;
+
+  if (run) {
+    if (backend.isEmulated()) {
+      // The body runs on the emulated stream, where it checks poison and
+      // guards at execution time, like device code would.
+      if (backend.enqueueHostFn(x.stream, &deviceBody, &deviceArgs[node],
+                                error) != TGRT_OK)
+        return false;
+    } else if (x.kind == NodeKind::Task) {
+      const int32_t *guard = nullptr;
+      if (x.predMode == PredGuarded) {
+        GuardLaunch launch;
+        launch.program = predDevice + x.predBegin;
+        launch.length = x.predLength;
+        launch.elses = elseDevice + x.elseBegin;
+        launch.numElses = x.elseEnd - x.elseBegin;
+        launch.slots = slotsDevice;
+        launch.flag = guardFlagsDevice + node;
+        guard = launch.flag;
+        if (backend.enqueueGuard(x.stream, launch, error) != TGRT_OK)
+          return false;
+      }
+      if (runKernel(node, backend.nativeStream(x.stream), guard, error) != 0)
+        return false;
+    } else {
+      char *dst;
+      const char *src;
+      copyEndpoints(x, dst, src);
+      if (x.bytes &&
+          backend.enqueueCopy(x.stream, dst + x.dstOffset, src + x.srcOffset,
+                              x.bytes, error) != TGRT_OK)
+        return false;
+    }
+  }
+  return !x.needsRecord ||
+         backend.recordEvent(x.stream, x.event, error) == TGRT_OK;
+}
+
+//===----------------------------------------------------------------------===//
+// Single issuer and device graphs
+//===----------------------------------------------------------------------===//
+//
+// An all-device graph on one GPU (planSingleIssuer) is issued by one thread,
+// the issuer of its first node, in topological order: every dependence is a
+// device dependence, released when its predecessor is issued, so that thread
+// never waits and no hand-off between issuer threads is paid per edge. When
+// every kernel is capturable, the second replay with the same parameters
+// records this issue into a device graph, and each later replay with those
+// parameters is one launch of it plus one completion callback.
+
+void tgrt_graph_impl::issueAll(Processor &proc) {
+  if (capturable && captureEnabled && !tracing &&
+      !failed.load(std::memory_order_relaxed)) {
+    if (captured && capturedParams == appliedParams)
+      return launchDeviceGraph();
+    if (replaysWithSameParams >= 1 && recordDeviceGraph())
+      return launchDeviceGraph();
+  }
+  for (uint32_t node : issueOrder)
+    issue(node, proc);
+}
+
+bool tgrt_graph_impl::recordDeviceGraph() {
+  StreamBackend &backend = *rt->backend;
+  std::string error;
+  void *token = nullptr;
+  const uint32_t numOthers = static_cast<uint32_t>(captureOthers.size());
+  backend.bindThread(captureOrigin);
+  bool ok = backend.beginCapture(captureOrigin, captureOthers.data(),
+                                 numOthers, token, error) == TGRT_OK;
+  if (ok) {
+    for (uint32_t node : issueOrder)
+      if (!enqueueWork(node, true, error)) {
+        ok = false;
+        break;
+      }
+    void *exec = captured;
+    ok = backend.endCapture(captureOrigin, captureOthers.data(), numOthers,
+                            token, ok, exec, error) == TGRT_OK &&
+         ok;
+    captured = exec;
+  }
+  if (!ok) {
+    // Not recordable (a kernel that fails, or work the backend cannot
+    // record): issue node by node from now on.
+    if (captured)
+      backend.destroyCaptured(captured);
+    captured = nullptr;
+    capturable = false;
+    return false;
+  }
+  capturedParams.assign(appliedParams.begin(), appliedParams.end());
+  return true;
+}
+
+void tgrt_graph_impl::launchDeviceGraph() {
+  StreamBackend &backend = *rt->backend;
+  std::string error;
+  finish.store(1, std::memory_order_relaxed); // deviceGraphDone, once
+  lastReplayCaptured.store(1, std::memory_order_relaxed);
+  if (backend.launchCaptured(captured, captureOrigin, error) != TGRT_OK) {
+    recordGraphFailure("cannot launch the device graph: " + error);
+    finishOne();
+    return;
+  }
+  for (uint32_t i = 0, n = static_cast<uint32_t>(nodes.size()); i < n; ++i)
+    issued[i].store(1, std::memory_order_release);
+  if (backend.enqueueHostFn(captureOrigin, &deviceGraphDone, this, error) !=
+      TGRT_OK) {
+    recordGraphFailure("cannot enqueue the completion callback: " + error);
+    backend.synchronize();
+    finishOne();
+  }
+}
+
+void tgrt_graph_impl::deviceGraphDone(void *arg) {
+  static_cast<tgrt_graph_impl *>(arg)->finishOne();
 }
 
 void tgrt_graph_impl::deviceBody(void *arg) {

@@ -7,9 +7,11 @@
 // are global: gpu g, compute stream s is g * (S + C) + s; copy stream c is
 // g * (S + C) + S + c. Events are pooled integers owned by the backend.
 //
-// Methods called while replaying (enqueue*, record/waitEvent) are called only
-// from the issuer thread of the stream they name, so no stream is shared by
-// two host threads.
+// Methods called while replaying (enqueue*, record/waitEvent) are called from
+// the issuer thread of the stream they name, or, for a graph replayed by a
+// single issuer (all-device graphs, Replay.cpp), from that graph's issuer:
+// so enqueueing must be thread-safe per stream (CUDA's is; emulated streams
+// lock their FIFO).
 //
 //===----------------------------------------------------------------------===//
 
@@ -151,6 +153,33 @@ public:
   virtual void freeMemory(int32_t kind, void *ptr);
   virtual tgrt_status copyMemory(void *dst, const void *src, size_t bytes,
                                  std::string &error);
+
+  /// Device graphs: between beginCapture and endCapture, the work this
+  /// thread enqueues on `origin` and `others` (streams of one GPU) is
+  /// recorded instead of run; endCapture turns it into an executable device
+  /// graph (`captured`: replaced, or updated in place when it is not null),
+  /// or discards it when `keep` is false. launchCaptured enqueues it once on
+  /// `origin`, ordered after earlier work there and before later work there.
+  /// `token` carries the recording's state from begin to end.
+  virtual bool supportsCapture() const { return false; }
+  virtual tgrt_status beginCapture(uint32_t origin, const uint32_t *others,
+                                   uint32_t numOthers, void *&token,
+                                   std::string &error) {
+    error = "this backend cannot record device graphs";
+    return TGRT_ERROR_UNSUPPORTED;
+  }
+  virtual tgrt_status endCapture(uint32_t origin, const uint32_t *others,
+                                 uint32_t numOthers, void *token, bool keep,
+                                 void *&captured, std::string &error) {
+    error = "this backend cannot record device graphs";
+    return TGRT_ERROR_UNSUPPORTED;
+  }
+  virtual tgrt_status launchCaptured(void *captured, uint32_t origin,
+                                     std::string &error) {
+    error = "this backend cannot record device graphs";
+    return TGRT_ERROR_UNSUPPORTED;
+  }
+  virtual void destroyCaptured(void *captured) {}
 
   /// Blocks until every stream is idle.
   virtual void synchronize() = 0;

@@ -144,7 +144,13 @@ typedef enum tgrt_kernel_flags {
   TGRT_KERNEL_NONE = 0,
   /* GPU: all work is queued on ctx->stream and the host does not touch the
    * data; only such kernels take part in runahead (device dependences). */
-  TGRT_KERNEL_STREAM_ORDERED = 1
+  TGRT_KERNEL_STREAM_ORDERED = 1,
+  /* GPU, with STREAM_ORDERED: what the kernel enqueues depends only on its
+   * arguments and ctx (no host-side effect per call), so the runtime may
+   * record the launches of an all-device graph once into a device graph (a
+   * CUDA graph) and relaunch that on later replays: the kernel function is
+   * then not called on every replay. Re-recorded when parameters change. */
+  TGRT_KERNEL_CAPTURABLE = 2
 } tgrt_kernel_flags;
 
 /* Registers a CPU kernel (runs on a CPU worker). Names are unique per runtime;
@@ -287,6 +293,20 @@ TGRT_API tgrt_status tgrt_graph_get_result(tgrt_graph graph, uint32_t node,
  * and joins); reset when the next replay starts. */
 TGRT_API tgrt_status tgrt_graph_node_issued(tgrt_graph graph, uint32_t node,
                                             int32_t *out_issued);
+
+/* Device graphs. A graph whose every node is a stream-ordered task or a copy
+ * on the streams of one GPU, with only device dependences and no wait-mode
+ * predicate or task-value argument, is issued by one host thread in
+ * topological order. If moreover all its kernels are TGRT_KERNEL_CAPTURABLE,
+ * the second replay with unchanged parameters records the issue into a
+ * device graph (CUDA graph; an op list with emulated streams), and later
+ * replays with those parameters launch it: one launch per replay instead of
+ * one per node. A failed recording falls back to issuing, for good.
+ * Tracing replays issue node by node. Enabled by default. */
+TGRT_API tgrt_status tgrt_graph_set_capture(tgrt_graph graph, int32_t enabled);
+/* *out_captured = 1 if the last completed replay ran as a device graph. */
+TGRT_API tgrt_status tgrt_graph_last_replay_captured(tgrt_graph graph,
+                                                     int32_t *out_captured);
 
 /* Tracing: when enabled, each replay records host and device spans;
  * tgrt_graph_write_trace writes the last completed replay as Chrome-trace

@@ -1,0 +1,40 @@
+# Runs tgraph-bench-gpu (-DBENCH=path) on emulated streams for every pattern
+# (-DPATTERNS=a;b;...) and checks it.
+#   -DMODE=emulated: each run exits 0 and prints every report line.
+#   -DMODE=inject:   -inject-error makes each run exit 1 with
+#                    "validation failed".
+cmake_minimum_required(VERSION 3.20)
+set(report_lines "Total Tasks [0-9]+\n" "Total Dependencies [0-9]+\n"
+    "Total FLOPs [0-9]+\n" "Elapsed Time [0-9.e+-]+ seconds\n"
+    "FLOP/s [0-9.e+-]+\n" "METG\\(50%\\) tgraph ")
+
+function(run expect_rc)
+  execute_process(COMMAND ${BENCH} ${ARGN} RESULT_VARIABLE rc
+                  OUTPUT_VARIABLE out ERROR_VARIABLE err)
+  string(REPLACE ";" " " cmd "${ARGN}")
+  if(NOT rc EQUAL expect_rc)
+    message(FATAL_ERROR "${BENCH} ${cmd}: exit ${rc}, expected ${expect_rc}\n"
+                        "stdout:\n${out}\nstderr:\n${err}")
+  endif()
+  if(expect_rc EQUAL 0)
+    foreach(line ${report_lines})
+      if(NOT out MATCHES "${line}")
+        message(FATAL_ERROR "${BENCH} ${cmd}: no line matching '${line}'\n${out}")
+      endif()
+    endforeach()
+  elseif(NOT err MATCHES "validation failed")
+    message(FATAL_ERROR "${BENCH} ${cmd}: no 'validation failed'\n${err}")
+  endif()
+endfunction()
+
+foreach(p ${PATTERNS})
+  if(MODE STREQUAL "emulated")
+    run(0 -emulated -type ${p} -system tgraph -kernel compute_bound
+        -iters 1,16 -replays 3)
+  elseif(MODE STREQUAL "inject")
+    run(1 -emulated -type ${p} -system tgraph -kernel compute_bound
+        -iters 1 -replays 2 -inject-error)
+  else()
+    message(FATAL_ERROR "MODE must be emulated or inject")
+  endif()
+endforeach()
