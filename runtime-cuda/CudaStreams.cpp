@@ -210,6 +210,111 @@ public:
     return TGRT_OK;
   }
 
+  // Device graphs: stream capture in thread-local mode (only this thread's
+  // calls take part); the other streams are forked from the origin with an
+  // event and joined back before the capture ends, as CUDA requires.
+  struct Capture {
+    cudaEvent_t fork = nullptr;
+    std::vector<cudaEvent_t> joins;
+  };
+  bool supportsCapture() const override { return true; }
+  tgrt_status beginCapture(uint32_t origin, const uint32_t *others,
+                           uint32_t numOthers, void *&token,
+                           std::string &error) override {
+    select(origin);
+    auto *c = new Capture;
+    token = c;
+    cudaError_t err =
+        cudaStreamBeginCapture(streams[origin], cudaStreamCaptureModeThreadLocal);
+    if (err == cudaSuccess && numOthers) {
+      err = cudaEventCreateWithFlags(&c->fork, cudaEventDisableTiming);
+      if (err == cudaSuccess)
+        err = cudaEventRecord(c->fork, streams[origin]);
+      for (uint32_t i = 0; i < numOthers && err == cudaSuccess; ++i)
+        err = cudaStreamWaitEvent(streams[others[i]], c->fork, 0);
+    }
+    if (err != cudaSuccess) {
+      error = describe("beginning a device graph", err);
+      cudaGetLastError();
+      return TGRT_ERROR_CUDA; // endCapture still follows, and cleans up
+    }
+    return TGRT_OK;
+  }
+  tgrt_status endCapture(uint32_t origin, const uint32_t *others,
+                         uint32_t numOthers, void *token, bool keep,
+                         void *&captured, std::string &error) override {
+    auto *c = static_cast<Capture *>(token);
+    select(origin);
+    cudaError_t err = cudaSuccess;
+    cudaStreamCaptureStatus status = cudaStreamCaptureStatusNone;
+    cudaStreamIsCapturing(streams[origin], &status);
+    cudaGraph_t graph = nullptr;
+    if (status != cudaStreamCaptureStatusNone) {
+      // Join every other stream back (a capture ends only when no stream
+      // it forked still has work outside the origin's order).
+      for (uint32_t i = 0; i < numOthers && status == cudaStreamCaptureStatusActive;
+           ++i) {
+        cudaEvent_t join = nullptr;
+        if (cudaEventCreateWithFlags(&join, cudaEventDisableTiming) ==
+            cudaSuccess) {
+          c->joins.push_back(join);
+          cudaEventRecord(join, streams[others[i]]);
+          cudaStreamWaitEvent(streams[origin], join, 0);
+        }
+      }
+      err = cudaStreamEndCapture(streams[origin], &graph);
+    }
+    if (c->fork)
+      cudaEventDestroy(c->fork);
+    for (cudaEvent_t e : c->joins)
+      cudaEventDestroy(e);
+    delete c;
+    if (!keep || err != cudaSuccess || !graph) {
+      if (graph)
+        cudaGraphDestroy(graph);
+      error = err != cudaSuccess ? describe("recording a device graph", err)
+                                 : "the recording was abandoned";
+      cudaGetLastError();
+      return TGRT_ERROR_CUDA;
+    }
+    // Same topology as before (new parameters): update in place.
+    auto exec = static_cast<cudaGraphExec_t>(captured);
+    if (exec) {
+      cudaGraphExecUpdateResultInfo info;
+      if (cudaGraphExecUpdate(exec, graph, &info) == cudaSuccess) {
+        cudaGraphDestroy(graph);
+        return TGRT_OK;
+      }
+      cudaGetLastError();
+    }
+    cudaGraphExec_t fresh = nullptr;
+    err = cudaGraphInstantiate(&fresh, graph, 0);
+    cudaGraphDestroy(graph);
+    if (err != cudaSuccess) {
+      error = describe("cudaGraphInstantiate", err);
+      cudaGetLastError();
+      return TGRT_ERROR_CUDA;
+    }
+    if (exec)
+      cudaGraphExecDestroy(exec);
+    captured = fresh;
+    return TGRT_OK;
+  }
+  tgrt_status launchCaptured(void *captured, uint32_t origin,
+                             std::string &error) override {
+    select(origin);
+    cudaError_t err =
+        cudaGraphLaunch(static_cast<cudaGraphExec_t>(captured), streams[origin]);
+    if (err != cudaSuccess) {
+      error = describe("cudaGraphLaunch", err);
+      return TGRT_ERROR_CUDA;
+    }
+    return TGRT_OK;
+  }
+  void destroyCaptured(void *captured) override {
+    cudaGraphExecDestroy(static_cast<cudaGraphExec_t>(captured));
+  }
+
   void *allocShared(size_t bytes) override {
     void *p = nullptr;
     if (cudaHostAlloc(&p, bytes, cudaHostAllocMapped | cudaHostAllocPortable) !=

@@ -33,6 +33,21 @@ struct Command {
 
 class EmulatedBackend;
 
+/// A recorded device graph: the commands in issue order, each with its
+/// stream. Launching re-enqueues them; records and waits take their
+/// sequence numbers at launch, like a CUDA graph's event nodes.
+struct EmuCapture {
+  const EmulatedBackend *owner = nullptr;
+  struct Op {
+    uint32_t stream;
+    Command cmd;
+  };
+  std::vector<Op> ops;
+  std::vector<uint32_t> events; // fork and joins, released with it
+};
+/// The recording this thread is making, if any (capture is per thread).
+thread_local EmuCapture *tlsCapture = nullptr;
+
 struct EmuStream {
   EmulatedBackend *backend = nullptr;
   std::mutex mu;
@@ -80,7 +95,8 @@ public:
 
   tgrt_status enqueueHostFn(uint32_t stream, HostFn fn, void *arg,
                             std::string &) override {
-    push(stream, {Command::Host, fn, arg, 0, 0});
+    if (!recorded(stream, {Command::Host, fn, arg, 0, 0}))
+      push(stream, {Command::Host, fn, arg, 0, 0});
     return TGRT_OK;
   }
   tgrt_status enqueueCopy(uint32_t, void *, const void *, size_t,
@@ -112,6 +128,8 @@ public:
   }
   tgrt_status recordEvent(uint32_t stream, uint32_t event,
                           std::string &) override {
+    if (recorded(stream, {Command::Record, nullptr, nullptr, event, 0}))
+      return TGRT_OK;
     uint64_t seq;
     {
       std::lock_guard<std::mutex> lock(eventMu);
@@ -122,6 +140,8 @@ public:
   }
   tgrt_status waitEvent(uint32_t stream, uint32_t event,
                         std::string &) override {
+    if (recorded(stream, {Command::Wait, nullptr, nullptr, event, 0}))
+      return TGRT_OK;
     uint64_t seq;
     {
       std::lock_guard<std::mutex> lock(eventMu);
@@ -130,6 +150,83 @@ public:
     if (seq != 0) // like CUDA: waiting on a never-recorded event is a no-op
       push(stream, {Command::Wait, nullptr, nullptr, event, seq});
     return TGRT_OK;
+  }
+
+  // Device graphs: an op list recorded per thread, re-enqueued per launch.
+  // The same bookkeeping as CUDA graphs (what is recorded, on which stream,
+  // in which order), so the replay engine's capture path runs without a GPU.
+  bool supportsCapture() const override { return true; }
+  tgrt_status beginCapture(uint32_t origin, const uint32_t *others,
+                           uint32_t numOthers, void *&token,
+                           std::string &error) override {
+    if (tlsCapture) {
+      error = "this thread is already recording a device graph";
+      return TGRT_ERROR_UNSUPPORTED;
+    }
+    tlsCapture = new EmuCapture{this, {}, {}};
+    token = tlsCapture;
+    // Like a CUDA graph: the other streams start after the origin's earlier
+    // work (fork) ...
+    if (numOthers) {
+      uint32_t fork = 0;
+      acquireEvent(fork, error);
+      tlsCapture->events.push_back(fork);
+      recordEvent(origin, fork, error);
+      for (uint32_t i = 0; i < numOthers; ++i)
+        waitEvent(others[i], fork, error);
+    }
+    return TGRT_OK;
+  }
+  tgrt_status endCapture(uint32_t origin, const uint32_t *others,
+                         uint32_t numOthers, void *token, bool keep,
+                         void *&captured, std::string &error) override {
+    auto *capture = static_cast<EmuCapture *>(token);
+    if (!capture || tlsCapture != capture) {
+      error = "no device graph is being recorded on this thread";
+      return TGRT_ERROR_INVALID_STATE;
+    }
+    // ... and the origin's later work waits for all of them (join).
+    for (uint32_t i = 0; i < numOthers; ++i) {
+      uint32_t join = 0;
+      acquireEvent(join, error);
+      capture->events.push_back(join);
+      recordEvent(others[i], join, error);
+      waitEvent(origin, join, error);
+    }
+    tlsCapture = nullptr;
+    if (!keep) {
+      destroyCaptured(capture);
+      error = "the recording was abandoned";
+      return TGRT_ERROR_UNSUPPORTED;
+    }
+    destroyCaptured(captured);
+    captured = capture;
+    return TGRT_OK;
+  }
+  tgrt_status launchCaptured(void *captured, uint32_t, std::string &error) override {
+    for (const EmuCapture::Op &op :
+         static_cast<const EmuCapture *>(captured)->ops) {
+      switch (op.cmd.kind) {
+      case Command::Host:
+        push(op.stream, op.cmd);
+        break;
+      case Command::Record:
+        recordEvent(op.stream, op.cmd.event, error);
+        break;
+      case Command::Wait:
+        waitEvent(op.stream, op.cmd.event, error);
+        break;
+      }
+    }
+    return TGRT_OK;
+  }
+  void destroyCaptured(void *captured) override {
+    auto *capture = static_cast<EmuCapture *>(captured);
+    if (!capture)
+      return;
+    for (uint32_t e : capture->events)
+      releaseEvent(e);
+    delete capture;
   }
 
   void *allocShared(size_t bytes) override { return std::calloc(1, bytes); }
@@ -157,6 +254,14 @@ public:
   }
 
 private:
+  /// While this thread records a device graph of this backend, appends the
+  /// command to the recording instead of enqueueing it.
+  bool recorded(uint32_t stream, const Command &cmd) {
+    if (!tlsCapture || tlsCapture->owner != this)
+      return false;
+    tlsCapture->ops.push_back({stream, cmd});
+    return true;
+  }
   void push(uint32_t stream, const Command &cmd) {
     EmuStream &s = *streams[stream];
     {

@@ -225,6 +225,21 @@ tgrt_status tgrt_graph_impl::finalize() {
              predMode[i] == PredGuarded ? TGRT_DEP_DEVICE : TGRT_DEP_HOST});
     }
   }
+  // A join that nothing depends on (the physical form's final join of a
+  // graph's last ops) needs no edges: a replay completes only after all of
+  // its ops anyway. Kept, each of its predecessors on a stream would need a
+  // completion callback of its own on every replay.
+  {
+    std::vector<uint8_t> hasSucc(n, 0);
+    for (const BEdge &e : edges)
+      hasSucc[e.pred] = 1;
+    edges.erase(std::remove_if(edges.begin(), edges.end(),
+                               [&](const BEdge &e) {
+                                 return bnodes[e.succ].kind == NodeKind::Join &&
+                                        !hasSucc[e.succ];
+                               }),
+                edges.end());
+  }
   for (const BEdge &e : edges)
     if (e.pred == e.succ)
       return setError(TGRT_ERROR_CYCLE, "node " + std::to_string(e.pred) +
@@ -569,25 +584,39 @@ tgrt_status tgrt_graph_impl::finalize() {
 void tgrt_graph_impl::planSingleIssuer() {
   singleIssuer = capturable = false;
   captureOthers.clear();
-  if (nodes.empty() || !rt->backend)
+  if (!rt->backend)
     return;
-  const uint32_t gpu = nodes[issueOrder.front()].gpu;
+  const XNode *first = nullptr; // the first op in topological order
+  for (uint32_t u : issueOrder)
+    if (nodes[u].exec == ExecKind::Stream) {
+      first = &nodes[u];
+      break;
+    }
+  if (!first)
+    return;
   bool allCapturable = true;
   for (uint32_t i = 0; i < nodes.size(); ++i) {
     const XNode &x = nodes[i];
-    if (x.exec != ExecKind::Stream || x.gpu != gpu || x.predMode == PredWait ||
-        x.patchBegin != x.patchEnd || x.completeBegin != x.completeEnd)
+    if (x.exec == ExecKind::Inline) {
+      // A join with neither predecessors nor successors (a final join, see
+      // finalize) runs when the replay starts; any other join needs a host.
+      if (initialPending[x.state] != 0 || x.issueBegin != x.localEnd)
+        return;
+      continue;
+    }
+    if (x.exec != ExecKind::Stream || x.gpu != first->gpu ||
+        x.predMode == PredWait || x.patchBegin != x.patchEnd ||
+        x.completeBegin != x.completeEnd)
       return;
-    const BNode &b = bnodes[i];
-    if (b.kind == NodeKind::Task && !b.kernel->capturable)
+    if (x.kind == NodeKind::Task && !bnodes[i].kernel->capturable)
       allCapturable = false;
   }
   singleIssuer = true;
   capturable = allCapturable && rt->backend->supportsCapture();
-  issuerProc = nodes[issueOrder.front()].proc;
-  captureOrigin = nodes[issueOrder.front()].stream;
+  issuerProc = first->proc;
+  captureOrigin = first->stream;
   for (const XNode &x : nodes)
-    if (x.stream != captureOrigin &&
+    if (x.exec == ExecKind::Stream && x.stream != captureOrigin &&
         std::find(captureOthers.begin(), captureOthers.end(), x.stream) ==
             captureOthers.end())
       captureOthers.push_back(x.stream);

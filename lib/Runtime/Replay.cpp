@@ -557,7 +557,8 @@ void tgrt_graph_impl::issueAll(Processor &proc) {
       return launchDeviceGraph();
   }
   for (uint32_t node : issueOrder)
-    issue(node, proc);
+    if (nodes[node].exec == ExecKind::Stream) // joins: run by startReplay
+      issue(node, proc);
 }
 
 bool tgrt_graph_impl::recordDeviceGraph() {
@@ -568,18 +569,18 @@ bool tgrt_graph_impl::recordDeviceGraph() {
   backend.bindThread(captureOrigin);
   bool ok = backend.beginCapture(captureOrigin, captureOthers.data(),
                                  numOthers, token, error) == TGRT_OK;
-  if (ok) {
-    for (uint32_t node : issueOrder)
-      if (!enqueueWork(node, true, error)) {
-        ok = false;
-        break;
-      }
-    void *exec = captured;
-    ok = backend.endCapture(captureOrigin, captureOthers.data(), numOthers,
-                            token, ok, exec, error) == TGRT_OK &&
-         ok;
-    captured = exec;
+  for (uint32_t i = 0; ok && i < issueOrder.size(); ++i) {
+    const uint32_t node = issueOrder[i];
+    if (nodes[node].exec == ExecKind::Stream)
+      ok = enqueueWork(node, true, error);
   }
+  // Always ended, also after a failure: the backend leaves capture mode.
+  void *exec = captured;
+  ok = backend.endCapture(captureOrigin, captureOthers.data(), numOthers,
+                          token, ok, exec, error) == TGRT_OK &&
+       ok;
+  if (ok)
+    captured = exec;
   if (!ok) {
     // Not recordable (a kernel that fails, or work the backend cannot
     // record): issue node by node from now on.
@@ -596,7 +597,10 @@ bool tgrt_graph_impl::recordDeviceGraph() {
 void tgrt_graph_impl::launchDeviceGraph() {
   StreamBackend &backend = *rt->backend;
   std::string error;
-  finish.store(1, std::memory_order_relaxed); // deviceGraphDone, once
+  // One completion callback stands for every stream's: of the finish
+  // count's callback ranges, one stays (startReplay's joins take theirs).
+  finish.fetch_sub(static_cast<int32_t>(callbackRanges.size()) - 1,
+                   std::memory_order_acq_rel);
   lastReplayCaptured.store(1, std::memory_order_relaxed);
   if (backend.launchCaptured(captured, captureOrigin, error) != TGRT_OK) {
     recordGraphFailure("cannot launch the device graph: " + error);

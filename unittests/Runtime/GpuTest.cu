@@ -268,3 +268,165 @@ TEST(Gpu, BackToBackReplays) {
 }
 
 } // namespace
+
+//===----------------------------------------------------------------------===//
+// Device graphs on CUDA (DeviceGraphTest.cpp has the emulated cases)
+//===----------------------------------------------------------------------===//
+
+namespace {
+
+constexpr uint32_t kCapturable =
+    TGRT_KERNEL_STREAM_ORDERED | TGRT_KERNEL_CAPTURABLE;
+
+int32_t lastCaptured(tgrt_graph g) {
+  int32_t c = -1;
+  EXPECT_TGRT(tgrt_graph_last_replay_captured(g, &c));
+  return c;
+}
+
+// A GPU-only chain over three streams, recorded into a CUDA graph on the
+// second replay: the order holds on every replay, recorded or not.
+TEST(Gpu, DeviceGraphChainAcrossStreams) {
+  SKIP_WITHOUT_GPU();
+  Runtime rt(1, 1, 3, 1, TGRT_STREAMS_CUDA);
+  ASSERT_TGRT(tgrt_register_gpu_kernel(rt, "step", launchStep, nullptr,
+                                       kCapturable));
+  Mapped m;
+  tgrt_graph g;
+  ASSERT_TGRT(tgrt_graph_create(rt, "chain", &g));
+  const int n = 60;
+  uint32_t prev = UINT32_MAX;
+  for (int i = 0; i < n; ++i) {
+    uint32_t node =
+        addStep(g, "step", TGRT_PROC_GPU, (i / 5) % 3, m, i, (n - i) * 2000);
+    if (prev != UINT32_MAX)
+      ASSERT_TGRT(tgrt_graph_add_dep(g, prev, node, TGRT_DEP_DEVICE));
+    prev = node;
+  }
+  ASSERT_TGRT(tgrt_graph_finalize(g));
+  for (int r = 0; r < 20; ++r) {
+    m.host[0] = 0;
+    tgrt_event done;
+    ASSERT_TGRT(tgrt_graph_replay(g, nullptr, 0, nullptr, 0, &done));
+    ASSERT_TGRT(waitEvent(done));
+    ASSERT_TGRT(tgrt_event_release(done));
+    EXPECT_EQ(m.host[0], n) << "replay " << r;
+    EXPECT_EQ(lastCaptured(g), r == 0 ? 0 : 1) << "replay " << r;
+  }
+  EXPECT_EQ(m.host[1], 0) << "kernels ran out of order";
+}
+
+// Copies bound to parameters and a kernel between them: new parameters
+// (other host buffers) are recorded again, and each replay moves the data
+// of its own parameters.
+__global__ void addOneKernel(int *data, int n) {
+  int i = blockIdx.x * blockDim.x + threadIdx.x;
+  if (i < n)
+    data[i] += 1;
+}
+int32_t launchAddOne(tgrt_task_context *ctx) {
+  addOneKernel<<<4, 256, 0, static_cast<cudaStream_t>(ctx->stream)>>>(
+      reinterpret_cast<int *>(ctx->args[0]), static_cast<int>(ctx->args[1]));
+  return cudaGetLastError() == cudaSuccess ? 0 : 1;
+}
+
+TEST(Gpu, DeviceGraphCopiesWithParameters) {
+  SKIP_WITHOUT_GPU();
+  Runtime rt(1, 1, 1, 1, TGRT_STREAMS_CUDA);
+  ASSERT_TGRT(tgrt_register_gpu_kernel(rt, "add1", launchAddOne, nullptr,
+                                       kCapturable));
+  const int n = 1000;
+  const size_t bytes = n * sizeof(int);
+  void *dev = nullptr;
+  ASSERT_TGRT(tgrt_mem_alloc(rt, TGRT_MEM_DEVICE, bytes, &dev));
+  int *host[2];
+  for (int b = 0; b < 2; ++b)
+    ASSERT_TGRT(tgrt_mem_alloc(rt, TGRT_MEM_HOST, bytes,
+                               reinterpret_cast<void **>(&host[b])));
+  tgrt_graph g;
+  ASSERT_TGRT(tgrt_graph_create(rt, "copies", &g));
+  ASSERT_TGRT(tgrt_graph_set_num_params(g, 1));
+  uint32_t in, k, out;
+  ASSERT_TGRT(tgrt_graph_add_copy(g, TGRT_PROC_COPY, 0, 0, dev, TGRT_MEM_DEVICE,
+                                  0, nullptr, TGRT_MEM_HOST, 0, bytes, &in));
+  ASSERT_TGRT(tgrt_graph_copy_bind_param(g, in, 1, 0));
+  ASSERT_TGRT(tgrt_graph_add_task(g, "add1", TGRT_PROC_GPU, 0, 0, 0, &k));
+  ASSERT_TGRT(tgrt_graph_add_arg(g, k, reinterpret_cast<uint64_t>(dev)));
+  ASSERT_TGRT(tgrt_graph_add_arg(g, k, n));
+  ASSERT_TGRT(tgrt_graph_add_copy(g, TGRT_PROC_COPY, 0, 0, nullptr,
+                                  TGRT_MEM_HOST, 0, dev, TGRT_MEM_DEVICE, 0,
+                                  bytes, &out));
+  ASSERT_TGRT(tgrt_graph_copy_bind_param(g, out, 0, 0));
+  ASSERT_TGRT(tgrt_graph_add_dep(g, in, k, TGRT_DEP_DEVICE));
+  ASSERT_TGRT(tgrt_graph_add_dep(g, k, out, TGRT_DEP_DEVICE));
+  ASSERT_TGRT(tgrt_graph_finalize(g));
+  for (int b = 0; b < 2; ++b)
+    for (int i = 0; i < n; ++i)
+      host[b][i] = b * 100000 + i;
+  // Buffer 0 three times, then buffer 1 three times: each replay adds one.
+  const int which[] = {0, 0, 0, 1, 1, 1};
+  for (int r = 0; r < 6; ++r) {
+    uint64_t p = reinterpret_cast<uint64_t>(host[which[r]]);
+    tgrt_event done;
+    ASSERT_TGRT(tgrt_graph_replay(g, nullptr, 0, &p, 1, &done));
+    ASSERT_TGRT(waitEvent(done));
+    ASSERT_TGRT(tgrt_event_release(done));
+    EXPECT_EQ(lastCaptured(g), r % 3 == 0 ? 0 : 1) << "replay " << r;
+  }
+  for (int b = 0; b < 2; ++b)
+    for (int i = 0; i < n; i += 97)
+      EXPECT_EQ(host[b][i], b * 100000 + i + 3) << "buffer " << b << " at " << i;
+  ASSERT_TGRT(tgrt_graph_destroy(g));
+  tgrt_mem_free(rt, TGRT_MEM_DEVICE, dev);
+  for (int b = 0; b < 2; ++b)
+    tgrt_mem_free(rt, TGRT_MEM_HOST, host[b]);
+}
+
+// A guarded kernel whose predicate a GPU task computes on the device, in a
+// recorded graph: the guard kernel is part of the recording and reads the
+// value at run time, so one recording serves both outcomes.
+__global__ void flagKernel(uint64_t *result, const int *input) {
+  *result = static_cast<uint64_t>(*input);
+  __threadfence_system();
+}
+int32_t launchFlag(tgrt_task_context *ctx) {
+  flagKernel<<<1, 1, 0, static_cast<cudaStream_t>(ctx->stream)>>>(
+      ctx->results_device, reinterpret_cast<const int *>(ctx->args[0]));
+  return cudaGetLastError() == cudaSuccess ? 0 : 1;
+}
+
+TEST(Gpu, DeviceGraphGuardedByDeviceValue) {
+  SKIP_WITHOUT_GPU();
+  Runtime rt(1, 1, 1, 1, TGRT_STREAMS_CUDA);
+  ASSERT_TGRT(tgrt_register_gpu_kernel(rt, "flag", launchFlag, nullptr,
+                                       kCapturable));
+  ASSERT_TGRT(tgrt_register_gpu_kernel(rt, "step", launchStep, nullptr,
+                                       kCapturable));
+  Mapped m;
+  Mapped input; // input.host[0]: the flag the device reads
+  tgrt_graph g;
+  ASSERT_TGRT(tgrt_graph_create(rt, "guarded", &g));
+  uint32_t flag, p;
+  ASSERT_TGRT(tgrt_graph_add_task(g, "flag", TGRT_PROC_GPU, 0, 0, 1, &flag));
+  ASSERT_TGRT(
+      tgrt_graph_add_arg(g, flag, reinterpret_cast<uint64_t>(input.dev)));
+  uint32_t step = addStep(g, "step", TGRT_PROC_GPU, 0, m, 0, 0);
+  ASSERT_TGRT(tgrt_graph_add_dep(g, flag, step, TGRT_DEP_DEVICE));
+  ASSERT_TGRT(tgrt_graph_pred_from_value(g, flag, 0, &p));
+  ASSERT_TGRT(tgrt_graph_set_predicate(g, step, p, TGRT_PRED_GUARDED));
+  ASSERT_TGRT(tgrt_graph_finalize(g));
+  const int flags[] = {1, 1, 0, 1, 0, 0, 1};
+  for (int r = 0; r < 7; ++r) {
+    m.host[0] = 0;
+    input.host[0] = flags[r];
+    tgrt_event done;
+    ASSERT_TGRT(tgrt_graph_replay(g, nullptr, 0, nullptr, 0, &done));
+    ASSERT_TGRT(waitEvent(done));
+    ASSERT_TGRT(tgrt_event_release(done));
+    EXPECT_EQ(m.host[0], flags[r]) << "replay " << r;
+    EXPECT_EQ(lastCaptured(g), r == 0 ? 0 : 1) << "replay " << r;
+  }
+  EXPECT_EQ(m.host[1], 0);
+}
+
+} // namespace

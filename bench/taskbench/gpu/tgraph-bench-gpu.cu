@@ -99,11 +99,13 @@ constexpr int kSkipCode = 77;
 // Command line.
 //===----------------------------------------------------------------------===//
 
-enum class System { Tgraph, Direct, CudaGraph };
+enum class System { Tgraph, TgraphIssue, Direct, CudaGraph };
 const char *systemName(System s) {
   switch (s) {
   case System::Tgraph:
     return "tgraph";
+  case System::TgraphIssue:
+    return "tgraph-issue";
   case System::Direct:
     return "direct";
   case System::CudaGraph:
@@ -118,8 +120,8 @@ struct Options {
   std::vector<int64_t> iters{65536, 16384, 4096, 1024, 256, 64, 16, 4, 1};
   int64_t replays = 5;
   int64_t warmup = 1;
-  std::vector<System> systems{System::Tgraph, System::Direct,
-                              System::CudaGraph};
+  std::vector<System> systems{System::Tgraph, System::TgraphIssue,
+                              System::Direct, System::CudaGraph};
   std::string depsDir; ///< empty: the executable's directory
   bool injectError = false;
   bool emulated = false;   ///< act as if there were no GPU
@@ -140,7 +142,9 @@ void usage() {
       "  -replays N         timed executions per measurement, mean reported "
       "(5)\n"
       "  -warmup N          untimed executions before them (1)\n"
-      "  -system S          tgraph | direct | cudagraph | all (default)\n"
+      "  -system S          tgraph | tgraph-issue | direct | cudagraph | all\n"
+      "                     (default all; tgraph-issue: tgraph without device\n"
+      "                     graphs, every task issued on every replay)\n"
       "  -deps-dir DIR      where tb_<P>.deps is (default: the executable's "
       "folder)\n"
       "  -emulated          run as if there were no GPU (tgraph on emulated "
@@ -242,17 +246,20 @@ bool parseOptions(int argc, char **argv, Options &o) {
         return false;
     } else if (flag == "-system") {
       if (!std::strcmp(value, "all"))
-        o.systems = {System::Tgraph, System::Direct, System::CudaGraph};
+        o.systems = {System::Tgraph, System::TgraphIssue, System::Direct,
+                     System::CudaGraph};
       else if (!std::strcmp(value, "tgraph"))
         o.systems = {System::Tgraph};
+      else if (!std::strcmp(value, "tgraph-issue"))
+        o.systems = {System::TgraphIssue};
       else if (!std::strcmp(value, "direct"))
         o.systems = {System::Direct};
       else if (!std::strcmp(value, "cudagraph"))
         o.systems = {System::CudaGraph};
       else {
         std::fprintf(stderr,
-                     "%s: -system %s: expected tgraph, direct, cudagraph or "
-                     "all\n",
+                     "%s: -system %s: expected tgraph, tgraph-issue, direct, "
+                     "cudagraph or all\n",
                      kTool, value);
         return false;
       }
@@ -660,7 +667,10 @@ int32_t launchTb(tgrt_task_context *ctx) {
 
 class TgraphRunner : public Runner {
 public:
-  explicit TgraphRunner(Bench &b) : b(b) {
+  /// `capture`: the kernel is registered capturable, so the runtime
+  /// records the graph into a CUDA graph (system tgraph); otherwise it
+  /// issues every task on every replay (tgraph-issue).
+  TgraphRunner(Bench &b, bool capture) : b(b), capture(capture) {
     tgrt_config c;
     TGRT_CHECK(tgrt_config_init(&c));
     c.num_cpu_workers = 1;
@@ -669,8 +679,9 @@ public:
     c.copy_streams_per_gpu = 1;
     c.stream_mode = b.gpu ? TGRT_STREAMS_CUDA : TGRT_STREAMS_EMULATED;
     TGRT_CHECK(tgrt_runtime_create(&c, &rt));
-    TGRT_CHECK(tgrt_register_gpu_kernel(rt, "tb", launchTb, &b,
-                                        TGRT_KERNEL_STREAM_ORDERED));
+    TGRT_CHECK(tgrt_register_gpu_kernel(
+        rt, "tb", launchTb, &b,
+        TGRT_KERNEL_STREAM_ORDERED | (capture ? TGRT_KERNEL_CAPTURABLE : 0)));
     graph = b.options.pattern->instantiate(rt);
     if (!graph) {
       std::fprintf(stderr, "%s: cannot instantiate tb_%s: %s\n", kTool,
@@ -680,7 +691,11 @@ public:
   }
   ~TgraphRunner() override { tgrt_runtime_destroy(rt); }
 
-  bool prepare() override { return true; }
+  /// The iteration count changed, and launchTb passes it by value: drop a
+  /// recording made with the old one.
+  bool prepare() override {
+    return tgrt_graph_set_capture(graph, capture ? 1 : 0) == TGRT_OK;
+  }
   bool execute() override {
     tgrt_event done = nullptr;
     if (tgrt_graph_replay(graph, nullptr, 0, nullptr, 0, &done) != TGRT_OK) {
@@ -697,6 +712,7 @@ public:
 
 private:
   Bench &b;
+  bool capture;
   tgrt_runtime rt = nullptr;
   tgrt_graph graph = nullptr;
 };
@@ -947,14 +963,14 @@ void summarize(const Bench &b, const std::vector<Point> &points) {
     std::printf("Peak FLOP/s (best of any system in this run): %.4g\n", peak);
   else
     std::printf("Peak FLOP/s: none (no FLOPs; efficiency and METG n/a)\n");
-  std::printf("%-10s %10s %12s %12s %12s %12s %8s\n", "system", "iters",
+  std::printf("%-12s %8s %12s %12s %12s %12s %8s\n", "system", "iters",
               "elapsed", "per task", "granularity", "FLOP/s", "eff");
   for (const Point &p : points) {
     char eff[16] = "n/a";
     if (peak > 0)
       std::snprintf(eff, sizeof eff, "%.1f%%",
                     100 * p.flops / p.elapsed / peak);
-    std::printf("%-10s %10lld %12s %12s %12s %12.4g %8s\n",
+    std::printf("%-12s %8lld %12s %12s %12s %12.4g %8s\n",
                 systemName(p.system), static_cast<long long>(p.iterations),
                 formatTime(p.elapsed).c_str(),
                 formatTime(p.elapsed / b.deps.numTasks()).c_str(),
@@ -968,7 +984,7 @@ void summarize(const Bench &b, const std::vector<Point> &points) {
         mine.push_back(p);
     if (mine.empty())
       continue;
-    std::printf("METG(50%%) %-10s %s\n", systemName(s),
+    std::printf("METG(50%%) %-12s %s\n", systemName(s),
                 metg(b, mine, peak).c_str());
   }
   if (!b.options.computeBound)
@@ -978,7 +994,7 @@ void summarize(const Bench &b, const std::vector<Point> &points) {
         if (p.system == s && (best < 0 || p.elapsed < best))
           best = p.elapsed;
       if (best >= 0)
-        std::printf("Makespan per task %-10s %s\n", systemName(s),
+        std::printf("Makespan per task %-12s %s\n", systemName(s),
                     formatTime(best / b.deps.numTasks()).c_str());
     }
 }
@@ -1012,13 +1028,14 @@ int main(int argc, char **argv) {
 
   std::vector<Point> points;
   for (System s : options.systems) {
-    if (s != System::Tgraph && !b.gpu) {
+    const bool tgraph = s == System::Tgraph || s == System::TgraphIssue;
+    if (!tgraph && !b.gpu) {
       std::printf("%s: skipped: no CUDA GPU present\n\n", systemName(s));
       continue;
     }
     std::unique_ptr<Runner> runner;
-    if (s == System::Tgraph)
-      runner = std::make_unique<TgraphRunner>(b);
+    if (tgraph)
+      runner = std::make_unique<TgraphRunner>(b, s == System::Tgraph);
     else
       runner = std::make_unique<StreamRunner>(b, s == System::CudaGraph);
     if (!measureSystem(b, s, *runner, points))

@@ -302,7 +302,9 @@ TGRT_API tgrt_status tgrt_graph_node_issued(tgrt_graph graph, uint32_t node,
  * device graph (CUDA graph; an op list with emulated streams), and later
  * replays with those parameters launch it: one launch per replay instead of
  * one per node. A failed recording falls back to issuing, for good.
- * Tracing replays issue node by node. Enabled by default. */
+ * Tracing replays issue node by node. Enabled by default. Either call also
+ * drops a recording already made: call it when state that capturable
+ * kernels read outside their arguments has changed. */
 TGRT_API tgrt_status tgrt_graph_set_capture(tgrt_graph graph, int32_t enabled);
 /* *out_captured = 1 if the last completed replay ran as a device graph. */
 TGRT_API tgrt_status tgrt_graph_last_replay_captured(tgrt_graph graph,
