@@ -85,4 +85,45 @@ TEST(Allocation, SteadyStateReplaysDoNotAllocate) {
   EXPECT_EQ(gAllocations.load(), 0u);
 }
 
+// The same for an all-device graph, issued by one thread and relaunched
+// from its recorded device graph (with a parameter, patched in place).
+TEST(Allocation, DeviceGraphReplaysDoNotAllocate) {
+  Runtime rt(1, 1, 3, 1);
+  ASSERT_TGRT(tgrt_register_gpu_kernel(
+      rt, "gpu", emptyKernel, nullptr,
+      TGRT_KERNEL_STREAM_ORDERED | TGRT_KERNEL_CAPTURABLE));
+  tgrt_graph g;
+  ASSERT_TGRT(tgrt_graph_create(rt, "device", &g));
+  ASSERT_TGRT(tgrt_graph_set_num_params(g, 1));
+  uint32_t prev = 0;
+  for (uint32_t i = 0; i < 60; ++i) {
+    uint32_t node;
+    ASSERT_TGRT(tgrt_graph_add_task(g, "gpu", TGRT_PROC_GPU, 0, i % 3, 0,
+                                    &node));
+    ASSERT_TGRT(tgrt_graph_add_arg_param(g, node, 0));
+    if (i > 0)
+      ASSERT_TGRT(tgrt_graph_add_dep(g, prev, node, TGRT_DEP_DEVICE));
+    prev = node;
+  }
+  ASSERT_TGRT(tgrt_graph_finalize(g));
+  const uint64_t param = 42;
+  auto once = [&] {
+    tgrt_event done;
+    ASSERT_TGRT(tgrt_graph_replay(g, nullptr, 0, &param, 1, &done));
+    ASSERT_TGRT(tgrt_event_wait(done));
+    ASSERT_TGRT(tgrt_event_release(done));
+  };
+  for (int i = 0; i < 200; ++i)
+    once();
+  int32_t captured = 0;
+  ASSERT_TGRT(tgrt_graph_last_replay_captured(g, &captured));
+  ASSERT_EQ(captured, 1);
+  gAllocations = 0;
+  gCounting = true;
+  for (int i = 0; i < 1000; ++i)
+    once();
+  gCounting = false;
+  EXPECT_EQ(gAllocations.load(), 0u);
+}
+
 } // namespace
