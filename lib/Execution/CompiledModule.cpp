@@ -495,12 +495,11 @@ llvm::Error Runtime::registerCpuKernel(llvm::StringRef name, KernelFn fn) {
 }
 
 llvm::Error Runtime::registerGpuKernel(llvm::StringRef name, KernelFn fn,
-                                       bool streamOrdered) {
+                                       uint32_t flags) {
   if (!state)
     return makeError("the runtime was moved from");
   state->kernels.push_back(std::move(fn));
-  return registerGpuKernel(name, callKernelFn, &state->kernels.back(),
-                           streamOrdered);
+  return registerGpuKernel(name, callKernelFn, &state->kernels.back(), flags);
 }
 
 llvm::Error Runtime::registerCpuKernel(llvm::StringRef name, tgrt_kernel_fn fn,
@@ -510,10 +509,9 @@ llvm::Error Runtime::registerCpuKernel(llvm::StringRef name, tgrt_kernel_fn fn,
 }
 
 llvm::Error Runtime::registerGpuKernel(llvm::StringRef name, tgrt_kernel_fn fn,
-                                       void *userData, bool streamOrdered) {
-  return statusError(tgrt_register_gpu_kernel(
-      get(), name.str().c_str(), fn, userData,
-      streamOrdered ? TGRT_KERNEL_STREAM_ORDERED : TGRT_KERNEL_NONE));
+                                       void *userData, uint32_t flags) {
+  return statusError(
+      tgrt_register_gpu_kernel(get(), name.str().c_str(), fn, userData, flags));
 }
 
 llvm::Expected<tgrt_event> Runtime::createEvent() {

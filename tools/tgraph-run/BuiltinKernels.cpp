@@ -241,8 +241,12 @@ tgrt_status tgraph_run::registerBuiltinKernels(tgrt_runtime runtime,
         continue;
     }
     tgrt_status s =
+        // Capturable: each enqueues work (or, emulated, is the work) that
+        // depends only on its arguments; gpu_record's CUDA version enqueues
+        // a host function, which a device graph replays too.
         k.gpu ? tgrt_register_gpu_kernel(runtime, k.name, fn, nullptr,
-                                         TGRT_KERNEL_STREAM_ORDERED)
+                                         TGRT_KERNEL_STREAM_ORDERED |
+                                             TGRT_KERNEL_CAPTURABLE)
               : tgrt_register_cpu_kernel(runtime, k.name, fn, nullptr);
     if (s != TGRT_OK)
       return s;

@@ -637,6 +637,8 @@ public:
   virtual ~Runner() = default;
   virtual bool prepare() = 0;
   virtual bool execute() = 0;
+  /// How the last execution was issued, for the report (tgraph only).
+  virtual const char *issueMode() { return nullptr; }
 };
 
 /// The task as a tgraph GPU kernel: ctx->args are (t, i).
@@ -708,6 +710,11 @@ public:
       std::fprintf(stderr, "%s: replay failed: %s\n", kTool, tgrt_last_error());
     tgrt_event_release(done);
     return st == TGRT_OK;
+  }
+  const char *issueMode() override {
+    int32_t recorded = 0;
+    tgrt_graph_last_replay_captured(graph, &recorded);
+    return recorded ? "device graph" : "per task";
   }
 
 private:
@@ -899,6 +906,8 @@ bool measureSystem(Bench &b, System system, Runner &runner,
             static_cast<uint64_t>(b.deps.numTasks()) *
                 static_cast<uint64_t>(b.args.iterations) * kFlopsPerIteration};
     reportPoint(b, p);
+    if (const char *mode = runner.issueMode())
+      std::printf("Issue %s\n\n", mode);
     points.push_back(p);
   }
   return true;

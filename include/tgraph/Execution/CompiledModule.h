@@ -328,13 +328,16 @@ public:
   bool usesCuda() const;
 
   llvm::Error registerCpuKernel(llvm::StringRef name, KernelFn fn);
-  /// `streamOrdered`: all work goes to ctx.stream (runahead-eligible).
+  /// `flags`: tgrt_kernel_flags. TGRT_KERNEL_STREAM_ORDERED (the default):
+  /// all work goes to ctx.stream (runahead-eligible); with
+  /// TGRT_KERNEL_CAPTURABLE too, all-device graphs are recorded into device
+  /// graphs (docs/runtime.md).
   llvm::Error registerGpuKernel(llvm::StringRef name, KernelFn fn,
-                                bool streamOrdered = true);
+                                uint32_t flags = TGRT_KERNEL_STREAM_ORDERED);
   llvm::Error registerCpuKernel(llvm::StringRef name, tgrt_kernel_fn fn,
                                 void *userData = nullptr);
   llvm::Error registerGpuKernel(llvm::StringRef name, tgrt_kernel_fn fn,
-                                void *userData, bool streamOrdered);
+                                void *userData, uint32_t flags);
 
   /// A user event (an external precondition), not yet triggered.
   llvm::Expected<tgrt_event> createEvent();
