@@ -169,7 +169,7 @@ runtimeSymbolMap(llvm::orc::MangleAndInterner interner) {
   using llvm::JITSymbolFlags;
   using llvm::orc::ExecutorAddr;
   llvm::orc::SymbolMap map;
-#define TGRT_SYMBOL(NAME, PARAMS)                                              \
+#define TGRT_SYMBOL(NAME, PARAMS, OP)                                          \
   map[interner(#NAME)] = {ExecutorAddr::fromPtr(&NAME),                        \
                           JITSymbolFlags::Exported};
 #include "tgraph/Runtime/tgrt_symbols.def"

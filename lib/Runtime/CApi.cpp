@@ -746,6 +746,155 @@ tgrt_status tgrt_graph_finalize(tgrt_graph g) {
   TGRT_GUARD_END
 }
 
+namespace {
+/// Runs one graph program (see tgrt.h) on `g`. Returns the first failing
+/// call's status; `where` then describes the word it started at.
+tgrt_status runProgram(tgrt_graph g, const uint64_t *w, uint64_t n,
+                       const char *strings, uint64_t stringsSize,
+                       std::string &where) {
+  if (n == 0 || w[0] != TGRT_PROGRAM_VERSION) {
+    where = "word 0";
+    return setError(TGRT_ERROR_INVALID_ARGUMENT,
+                    "the program's version is " +
+                        (n ? std::to_string(w[0]) : std::string("missing")) +
+                        "; this runtime reads version " +
+                        std::to_string(TGRT_PROGRAM_VERSION) +
+                        " (recompile the graph)");
+  }
+  uint64_t pc = 1;
+  uint32_t out = 0;
+  // Operand counts per opcode (index = opcode).
+  static const uint8_t kOperands[] = {0, 1, 5, 2, 2, 3, 3, 10, 3,
+                                      0, 2, 3, 1, 2, 1, 2, 2, 3};
+  constexpr uint64_t kNumOps = sizeof(kOperands) / sizeof(kOperands[0]);
+  while (pc < n) {
+    const uint64_t op = w[pc];
+    where = "word " + std::to_string(pc) + " (opcode " + std::to_string(op) +
+            ")";
+    if (op == 0 || op >= kNumOps)
+      return setError(TGRT_ERROR_INVALID_ARGUMENT,
+                      "unknown program opcode " + std::to_string(op));
+    if (n - pc - 1 < kOperands[op])
+      return setError(TGRT_ERROR_INVALID_ARGUMENT,
+                      "the program ends inside a call");
+    const uint64_t *a = w + pc + 1;
+    pc += 1 + kOperands[op];
+    auto u32 = [&](int i) { return static_cast<uint32_t>(a[i]); };
+    auto i32 = [&](int i) { return static_cast<int32_t>(a[i]); };
+    auto str = [&](int i) -> const char * {
+      if (a[i] >= stringsSize ||
+          !std::memchr(strings + a[i], '\0', stringsSize - a[i]))
+        return nullptr;
+      return strings + a[i];
+    };
+    tgrt_status s = TGRT_OK;
+    switch (static_cast<tgrt_program_op>(op)) {
+    case TGRT_OP_SET_NUM_PARAMS:
+      s = tgrt_graph_set_num_params(g, u32(0));
+      break;
+    case TGRT_OP_ADD_TASK:
+      if (!str(0))
+        return setError(TGRT_ERROR_INVALID_ARGUMENT,
+                        "a kernel name is outside the string table");
+      s = tgrt_graph_add_task(g, str(0), i32(1), u32(2), u32(3), u32(4), &out);
+      break;
+    case TGRT_OP_ADD_ARG:
+      s = tgrt_graph_add_arg(g, u32(0), a[1]);
+      break;
+    case TGRT_OP_ADD_ARG_PARAM:
+      s = tgrt_graph_add_arg_param(g, u32(0), u32(1));
+      break;
+    case TGRT_OP_ADD_ARG_VALUE:
+      s = tgrt_graph_add_arg_value(g, u32(0), u32(1), u32(2));
+      break;
+    case TGRT_OP_SET_ELSE_VALUE:
+      s = tgrt_graph_set_else_value(g, u32(0), u32(1), a[2]);
+      break;
+    case TGRT_OP_ADD_COPY:
+      if (a[3] || a[6])
+        return setError(TGRT_ERROR_INVALID_ARGUMENT,
+                        "a program's copy has a pointer; bind its buffers "
+                        "with COPY_BIND_PARAM");
+      s = tgrt_graph_add_copy(g, i32(0), u32(1), u32(2), nullptr, i32(4), a[5],
+                              nullptr, i32(7), a[8], a[9], &out);
+      break;
+    case TGRT_OP_COPY_BIND_PARAM:
+      s = tgrt_graph_copy_bind_param(g, u32(0), i32(1), u32(2));
+      break;
+    case TGRT_OP_ADD_JOIN:
+      s = tgrt_graph_add_join(g, &out);
+      break;
+    case TGRT_OP_SET_NODE_NAME:
+      if (!str(1))
+        return setError(TGRT_ERROR_INVALID_ARGUMENT,
+                        "a node name is outside the string table");
+      s = tgrt_graph_set_node_name(g, u32(0), str(1));
+      break;
+    case TGRT_OP_ADD_DEP:
+      s = tgrt_graph_add_dep(g, u32(0), u32(1), i32(2));
+      break;
+    case TGRT_OP_PRED_CONST:
+      s = tgrt_graph_pred_const(g, i32(0), &out);
+      break;
+    case TGRT_OP_PRED_FROM_VALUE:
+      s = tgrt_graph_pred_from_value(g, u32(0), u32(1), &out);
+      break;
+    case TGRT_OP_PRED_NOT:
+      s = tgrt_graph_pred_not(g, u32(0), &out);
+      break;
+    case TGRT_OP_PRED_AND:
+      s = tgrt_graph_pred_and(g, u32(0), u32(1), &out);
+      break;
+    case TGRT_OP_PRED_OR:
+      s = tgrt_graph_pred_or(g, u32(0), u32(1), &out);
+      break;
+    case TGRT_OP_SET_PREDICATE:
+      s = tgrt_graph_set_predicate(g, u32(0), u32(1), i32(2));
+      break;
+    }
+    if (s != TGRT_OK)
+      return s;
+  }
+  where = "finalize";
+  return tgrt_graph_finalize(g);
+}
+} // namespace
+
+tgrt_status tgrt_graph_build(tgrt_runtime rt, const char *name,
+                             const uint64_t *program, uint64_t num_words,
+                             const char *strings, uint64_t strings_size,
+                             tgrt_graph *out_graph) {
+  TGRT_TRY(checkRuntime(rt, "tgrt_graph_build"));
+  TGRT_TRY(checkOut(out_graph, "tgrt_graph_build", "out_graph"));
+  *out_graph = nullptr;
+  if (!program && num_words)
+    return setError(TGRT_ERROR_INVALID_ARGUMENT,
+                    "tgrt_graph_build: program is null");
+  if (!strings && strings_size)
+    return setError(TGRT_ERROR_INVALID_ARGUMENT,
+                    "tgrt_graph_build: strings is null");
+  tgrt_graph g = nullptr;
+  TGRT_TRY(tgrt_graph_create(rt, name, &g));
+  std::string where;
+  tgrt_status s = TGRT_OK;
+  try {
+    s = runProgram(g, program, num_words, strings, strings_size, where);
+  } catch (const std::bad_alloc &) {
+    s = setError(TGRT_ERROR_OUT_OF_MEMORY, "out of memory");
+  } catch (const std::exception &e) {
+    s = setError(TGRT_ERROR_INTERNAL, e.what());
+  }
+  if (s != TGRT_OK) {
+    std::string message = std::string("tgrt_graph_build: graph '") +
+                          (name ? name : "graph") + "', " + where + ": " +
+                          tgrt_last_error();
+    tgrt_graph_destroy(g);
+    return setError(s, message);
+  }
+  *out_graph = g;
+  return TGRT_OK;
+}
+
 tgrt_status tgrt_graph_num_nodes(tgrt_graph g, uint32_t *out_num_nodes) {
   TGRT_TRY(checkGraph(g, "tgrt_graph_num_nodes"));
   TGRT_TRY(checkOut(out_num_nodes, "tgrt_graph_num_nodes", "out_num_nodes"));

@@ -1,5 +1,8 @@
-// RUN: tgraph-opt %s --tgraph-pipeline="cpus=2 gpus=1" --convert-tgraph-to-runtime -split-input-file -verify-diagnostics | FileCheck %s
+// RUN: tgraph-opt %s --tgraph-pipeline="cpus=2 gpus=1" --convert-tgraph-to-runtime=mode=calls -split-input-file -verify-diagnostics | FileCheck %s
+// RUN: tgraph-opt %s --tgraph-pipeline="cpus=2 gpus=1" --convert-tgraph-to-runtime -split-input-file -verify-diagnostics | FileCheck %s --check-prefix=PROG
 // RUN: tgraph-opt %s --tgraph-pipeline="cpus=2 gpus=1" --tgraph-lower-to-llvm -split-input-file -verify-diagnostics | FileCheck %s --check-prefix=LLVM
+// RUN: not tgraph-opt %s --tgraph-pipeline="cpus=2 gpus=1" --convert-tgraph-to-runtime=mode=bogus 2>&1 | FileCheck %s --check-prefix=MODE
+// MODE: error: convert-tgraph-to-runtime: mode must be 'program' or 'calls', not 'bogus'
 
 tgraph.kernel @k(!tgraph.buffer<f32 x ?, host>, i64) -> i1 cpu
 tgraph.kernel @g(!tgraph.buffer<f32 x ?, gpu>) gpu stream_ordered
@@ -47,8 +50,26 @@ tgraph.graph @main(%pre: !tgraph.event, %h: !tgraph.buffer<f32 x 4, host>,
   tgraph.yield %2 : !tgraph.event
 }
 
+// Tests the default, a graph program: one tgrt_graph_build call running
+// constant words, with the kernel names in a string table.
+// PROG-DAG: llvm.mlir.global internal constant @__tgraph_program_main_strings("k\00g\00\00")
+// PROG-DAG: llvm.mlir.global internal constant @__tgraph_program_main(dense<[1, 1, 3, {{.*}}]> : tensor<58xi64>) {{.*}} : !llvm.array<58 x i64>
+// @streams below as a program (tgrt_program_op; kernel names "s" at 0, "k" at 2):
+// version 1; SET_NUM_PARAMS 1; ADD_TASK "s" gpu 0 stream 0, twice; ADD_TASK
+// "s" gpu 0 stream 1; ADD_DEP 0 -> 2 device; ADD_TASK "k" cpu N with one
+// result; ADD_ARG_PARAM 3 0; ADD_ARG 3 7; ADD_DEP 2 -> 3 host.
+// PROG-DAG: llvm.mlir.global internal constant @__tgraph_program_streams_strings("s\00k\00\00")
+// PROG-DAG: llvm.mlir.global internal constant @__tgraph_program_streams(dense<[1, 1, 1, 2, 0, 1, 0, 0, 0, 2, 0, 1, 0, 0, 0, 2, 0, 1, 0, 1, 0, 11, 0, 2, 1, 2, 2, 0, {{[01]}}, 0, 1, 4, 3, 0, 3, 3, 7, 11, 2, 3, 0]> : tensor<41xi64>)
+// PROG-DAG: func.func private @tgrt_graph_build(!llvm.ptr, !llvm.ptr, !llvm.ptr, i64, !llvm.ptr, i64, !llvm.ptr) -> i32
+// PROG-LABEL: func.func @tgraph_instantiate_main(%{{.*}}: !llvm.ptr) -> !llvm.ptr
+// PROG-NOT: tgrt_graph_add
+// PROG: %[[STATUS:.*]] = call @tgrt_graph_build(%arg0, %{{.*}}, %{{.*}}, %c58_i64, %{{.*}}, %c5_i64, %{{.*}})
+// PROG: cf.cond_br
+// PROG-NOT: call
+// PROG: return
+
 // LLVM-LABEL: llvm.func @tgraph_instantiate_main(%{{.*}}: !llvm.ptr) -> !llvm.ptr
-// LLVM: llvm.call @tgrt_graph_create
+// LLVM: llvm.call @tgrt_graph_build
 // LLVM-NOT: func.call
 // LLVM-NOT: cf.cond_br
 

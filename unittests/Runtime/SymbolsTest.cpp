@@ -42,7 +42,7 @@ constexpr bool matches(R (*)(A...), const char *spec) {
   return true;
 }
 
-#define TGRT_SYMBOL(name, params)                                              \
+#define TGRT_SYMBOL(name, params, opcode)                                      \
   static_assert(matches(&name, params),                                        \
                 #name ": tgrt_symbols.def does not match tgrt.h");
 #include "tgraph/Runtime/tgrt_symbols.def"
@@ -51,7 +51,7 @@ constexpr bool matches(R (*)(A...), const char *spec) {
 TEST(Symbols, TableListsEachSymbolOnce) {
   std::set<std::string> names;
   size_t count = 0;
-#define TGRT_SYMBOL(name, params)                                              \
+#define TGRT_SYMBOL(name, params, opcode)                                      \
   names.insert(#name);                                                         \
   ++count;
 #include "tgraph/Runtime/tgrt_symbols.def"

@@ -30,6 +30,14 @@ def ConvertTGraphToRuntime
     `tgrt_graph_add_dep(..., device)`, which the runtime turns into an event
     record and a stream wait (never a host wait).
 
+    By default (`mode=program`) those calls are not emitted one by one but
+    encoded as a *graph program*: constant 64-bit words (an opcode per call,
+    then its operands; `tgrt_program_op` in `tgrt.h`) and a table of kernel
+    names, run by one `tgrt_graph_build` call. A graph of a million ops is
+    then a constant array rather than a million calls of straight-line code,
+    which LLVM takes minutes to compile. `mode=calls` emits the calls
+    themselves (readable; what the example below shows).
+
     Before:
     ```mlir
     %0 = tgraph.task @k(%b : write) {tgraph.dep_count = 0 : i64, ...}
@@ -42,6 +50,13 @@ def ConvertTGraphToRuntime
     %s1 = func.call @tgrt_graph_add_arg_param(%g, %c0, %c0) : (!llvm.ptr, i32, i32) -> i32
     ```
   }];
+  let options = [
+    Option<"mode", "mode", "std::string", /*default=*/"\"program\"",
+           "How the instantiate function builds the graph: 'program' (one "
+           "tgrt_graph_build call running constant words: compiles in time "
+           "independent of the graph's size) or 'calls' (one tgrt call per "
+           "node, argument and edge: readable IR)">
+  ];
   let dependentDialects = ["::mlir::LLVM::LLVMDialect",
                            "::mlir::func::FuncDialect",
                            "::mlir::arith::ArithDialect",

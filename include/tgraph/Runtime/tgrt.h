@@ -269,6 +269,51 @@ TGRT_API tgrt_status tgrt_graph_finalize(tgrt_graph graph);
 TGRT_API tgrt_status tgrt_graph_num_nodes(tgrt_graph graph,
                                           uint32_t *out_num_nodes);
 
+/*===--- Graph programs ---------------------------------------------------===*/
+
+/* A graph program is the sequence of graph-building calls that would come
+ * between tgrt_graph_create and tgrt_graph_finalize, as 64-bit words: word 0
+ * is TGRT_PROGRAM_VERSION, then per call an opcode followed by the call's
+ * operands in order, without the graph and the out pointer (node and
+ * predicate ids are assigned in creation order, as with the calls). Names
+ * are byte offsets into `strings` (each NUL-terminated inside it); the
+ * pointers of ADD_COPY must be 0 (bind them with COPY_BIND_PARAM).
+ * convert-tgraph-to-runtime emits one program per graph, so instantiating a
+ * graph of a million ops is a loop here, not a million calls of straight-line
+ * code (slow to compile). */
+#define TGRT_PROGRAM_VERSION 1
+typedef enum tgrt_program_op {
+  TGRT_OP_SET_NUM_PARAMS = 1,  /* num_params */
+  TGRT_OP_ADD_TASK = 2,        /* kernel, proc_kind, proc_index, stream,
+                                  num_results */
+  TGRT_OP_ADD_ARG = 3,         /* node, bits */
+  TGRT_OP_ADD_ARG_PARAM = 4,   /* node, param */
+  TGRT_OP_ADD_ARG_VALUE = 5,   /* node, producer, result */
+  TGRT_OP_SET_ELSE_VALUE = 6,  /* node, result, bits */
+  TGRT_OP_ADD_COPY = 7,        /* proc_kind, proc_index, stream, dst (0),
+                                  dst_mem, dst_offset, src (0), src_mem,
+                                  src_offset, bytes */
+  TGRT_OP_COPY_BIND_PARAM = 8, /* node, which, param */
+  TGRT_OP_ADD_JOIN = 9,        /* (no operand) */
+  TGRT_OP_SET_NODE_NAME = 10,  /* node, name */
+  TGRT_OP_ADD_DEP = 11,        /* pred, succ, kind */
+  TGRT_OP_PRED_CONST = 12,     /* value */
+  TGRT_OP_PRED_FROM_VALUE = 13, /* producer, result */
+  TGRT_OP_PRED_NOT = 14,       /* pred */
+  TGRT_OP_PRED_AND = 15,       /* lhs, rhs */
+  TGRT_OP_PRED_OR = 16,        /* lhs, rhs */
+  TGRT_OP_SET_PREDICATE = 17   /* node, pred, mode */
+} tgrt_program_op;
+
+/* Creates a graph named `name`, runs `program` (num_words words) on it and
+ * finalizes it. On any error the graph is destroyed, *out_graph is NULL and
+ * the message names the word and the call that failed. */
+TGRT_API tgrt_status tgrt_graph_build(tgrt_runtime runtime, const char *name,
+                                      const uint64_t *program,
+                                      uint64_t num_words, const char *strings,
+                                      uint64_t strings_size,
+                                      tgrt_graph *out_graph);
+
 /*===--- Replay -----------------------------------------------------------===*/
 
 /* Queues one replay and returns at once. Nothing of it starts before every

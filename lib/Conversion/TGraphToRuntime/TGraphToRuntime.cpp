@@ -2,9 +2,13 @@
 //
 // Lowers each scheduled graph to a function that builds it once through the
 // tgrt C ABI and returns the graph handle (replays are tgrt_graph_replay
-// calls by the host). Each kind of op has its own lowering method; every
-// call's status is checked and the first failure returns null, so
-// tgrt_last_error() names the first problem.
+// calls by the host). Each kind of op has its own lowering method, which
+// describes the runtime calls it needs; they are emitted either as a graph
+// program (mode=program, the default: constant words run by one
+// tgrt_graph_build call, so a big graph compiles to data, not code) or as
+// the calls themselves (mode=calls: readable IR). Either way the first
+// failing call makes the instantiate function return null, and
+// tgrt_last_error() names the problem.
 //
 //===----------------------------------------------------------------------===//
 
@@ -16,6 +20,7 @@
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Pass/PassRegistry.h"
 #include "tgraph/Conversion/Passes.h"
+#include "tgraph/Runtime/tgrt.h"
 #include "llvm/ADT/StringMap.h"
 
 namespace mlir::tgraph {
@@ -26,17 +31,16 @@ namespace mlir::tgraph {
 using namespace mlir;
 using namespace mlir::tgraph;
 
-// Values of the tgrt.h enums the lowering emits.
 namespace {
-enum : int32_t { kProcCpu = 0, kProcGpu = 1, kProcCopy = 2 };
-enum : int32_t { kDepHost = 0, kDepDevice = 1 };
-enum : int32_t { kMemHost = 0, kMemDevice = 1 };
-enum : int32_t { kPredWait = 0, kPredGuarded = 1 };
-
-/// The runtime symbol table (include/tgraph/Runtime/tgrt_symbols.def).
-const llvm::StringMap<llvm::StringRef> &runtimeSymbols() {
-  static const llvm::StringMap<llvm::StringRef> table = {
-#define TGRT_SYMBOL(name, params) {#name, params},
+/// A row of the runtime symbol table
+/// (include/tgraph/Runtime/tgrt_symbols.def).
+struct RuntimeSymbol {
+  llvm::StringRef params; ///< p = pointer, i = i32, l = i64
+  int opcode;             ///< its tgrt_program_op, or 0
+};
+const llvm::StringMap<RuntimeSymbol> &runtimeSymbols() {
+  static const llvm::StringMap<RuntimeSymbol> table = {
+#define TGRT_SYMBOL(name, params, opcode) {#name, {params, opcode}},
 #include "tgraph/Runtime/tgrt_symbols.def"
 #undef TGRT_SYMBOL
   };
@@ -62,35 +66,60 @@ std::optional<uint64_t> wordOf(Attribute attr) {
 class GraphLowering {
 public:
   GraphLowering(GraphOp graph, OpBuilder &builder,
-                llvm::StringMap<LLVM::GlobalOp> &strings)
+                llvm::StringMap<LLVM::GlobalOp> &strings, bool asProgram)
       : graph(graph), b(builder), loc(graph.getLoc()), strings(strings),
-        nodeIds(runtimeNodeIds(graph)) {}
+        asProgram(asProgram), nodeIds(runtimeNodeIds(graph)) {}
 
   LogicalResult run();
 
 private:
+  /// One argument of a runtime call, as the op lowerings describe it.
+  struct Operand {
+    enum Kind { Graph, Out, Null, Str, I32, I64 } kind;
+    uint64_t value = 0;
+    StringRef str = {};
+  };
+  static Operand graphArg() { return {Operand::Graph}; }
+  static Operand out() { return {Operand::Out}; }
+  static Operand null() { return {Operand::Null}; }
+  static Operand str(StringRef s) { return {Operand::Str, 0, s}; }
+  static Operand i32(int64_t v) { return {Operand::I32, uint64_t(v)}; }
+  static Operand i64(uint64_t v) { return {Operand::I64, v}; }
+
   GraphOp graph;
   OpBuilder &b;
   Location loc;
   llvm::StringMap<LLVM::GlobalOp> &strings;
+  bool asProgram;
   llvm::DenseMap<Operation *, unsigned> nodeIds;
   llvm::DenseMap<Value, unsigned> predIds;
   llvm::DenseMap<unsigned, unsigned> paramOfArg;
   unsigned numPreds = 0;
+  // mode=calls: the IR being built.
   Value graphHandle, outSlot;
   Block *failBlock = nullptr;
+  // mode=program: the words and the string table being built.
+  std::vector<uint64_t> program;
+  std::string programStrings;
+  llvm::StringMap<uint64_t> stringOffsets;
 
-  Value i32(int64_t v) {
+  Value constI32(int64_t v) {
     return arith::ConstantOp::create(b, loc, b.getI32IntegerAttr(v));
   }
-  Value i64(uint64_t v) {
+  Value constI64(uint64_t v) {
     return arith::ConstantOp::create(b, loc, b.getI64IntegerAttr(v));
   }
   Value string(StringRef s);
-  /// Calls a runtime function; on a non-zero status, returns null from the
-  /// instantiate function. Continues in a new block.
-  void call(StringRef name, ArrayRef<Value> args);
+  LLVM::GlobalOp constantGlobal(StringRef name, Type type, Attribute value,
+                                uint64_t alignment);
+  /// A runtime call: appended to the program, or emitted as a call that
+  /// returns null from the instantiate function on a non-zero status (the
+  /// code continues in a new block).
+  void call(StringRef name, ArrayRef<Operand> args);
+  void emitCall(StringRef name, ArrayRef<Value> args);
   func::FuncOp declare(StringRef name);
+  void beginFunction();
+  LogicalResult lowerOps();
 
   LogicalResult lowerTask(TaskOp task);
   LogicalResult lowerCopy(CopyOp copy);
@@ -124,7 +153,7 @@ func::FuncOp GraphLowering::declare(StringRef name) {
   auto module = graph->getParentOfType<ModuleOp>();
   if (auto fn = module.lookupSymbol<func::FuncOp>(name))
     return fn;
-  StringRef params = runtimeSymbols().lookup(name);
+  StringRef params = runtimeSymbols().lookup(name).params;
   SmallVector<Type> types;
   auto ptr = LLVM::LLVMPointerType::get(b.getContext());
   for (char c : params)
@@ -156,11 +185,78 @@ Value GraphLowering::string(StringRef s) {
   return LLVM::AddressOfOp::create(b, loc, global);
 }
 
-void GraphLowering::call(StringRef name, ArrayRef<Value> args) {
+LLVM::GlobalOp GraphLowering::constantGlobal(StringRef name, Type type,
+                                             Attribute value,
+                                             uint64_t alignment) {
+  auto module = graph->getParentOfType<ModuleOp>();
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPointToStart(module.getBody());
+  return LLVM::GlobalOp::create(b, loc, type, /*isConstant=*/true,
+                                LLVM::Linkage::Internal, name, value,
+                                alignment);
+}
+
+void GraphLowering::call(StringRef name, ArrayRef<Operand> args) {
+  if (asProgram) {
+    program.push_back(uint64_t(runtimeSymbols().lookup(name).opcode));
+    for (const Operand &a : args) {
+      switch (a.kind) {
+      case Operand::Graph:
+      case Operand::Out:
+        break; // implicit in a program
+      case Operand::Null:
+        program.push_back(0);
+        break;
+      case Operand::Str: {
+        auto [it, inserted] =
+            stringOffsets.try_emplace(a.str, programStrings.size());
+        if (inserted) {
+          programStrings.append(a.str.begin(), a.str.end());
+          programStrings.push_back('\0');
+        }
+        program.push_back(it->second);
+        break;
+      }
+      case Operand::I32:
+      case Operand::I64:
+        program.push_back(a.value);
+        break;
+      }
+    }
+    return;
+  }
+  SmallVector<Value> values;
+  for (const Operand &a : args) {
+    switch (a.kind) {
+    case Operand::Graph:
+      values.push_back(graphHandle);
+      break;
+    case Operand::Out:
+      values.push_back(outSlot);
+      break;
+    case Operand::Null:
+      values.push_back(LLVM::ZeroOp::create(
+          b, loc, LLVM::LLVMPointerType::get(b.getContext())));
+      break;
+    case Operand::Str:
+      values.push_back(string(a.str));
+      break;
+    case Operand::I32:
+      values.push_back(constI32(int64_t(a.value)));
+      break;
+    case Operand::I64:
+      values.push_back(constI64(a.value));
+      break;
+    }
+  }
+  emitCall(name, values);
+}
+
+void GraphLowering::emitCall(StringRef name, ArrayRef<Value> args) {
   func::FuncOp fn = declare(name);
   Value status = func::CallOp::create(b, loc, fn, args).getResult(0);
   Value failed = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ne,
-                                       status, i32(0));
+                                       status, constI32(0));
   Block *current = b.getInsertionBlock();
   Block *next = b.createBlock(current->getParent());
   b.setInsertionPointToEnd(current);
@@ -176,9 +272,9 @@ GraphLowering::processorOf(Operation *op) {
     return op->emitOpError("has no placement; run tgraph-pipeline (or "
                            "tgraph-assign-processors) before "
                            "convert-tgraph-to-runtime");
-  int32_t kind = placement.isCpu()     ? kProcCpu
-                 : placement.getCopy() ? kProcCopy
-                                       : kProcGpu;
+  int32_t kind = placement.isCpu()     ? TGRT_PROC_CPU
+                 : placement.getCopy() ? TGRT_PROC_COPY
+                                       : TGRT_PROC_GPU;
   return Processor{kind, placement.getIndex(),
                    placement.isCpu() ? 0u : unsigned(placement.getStream())};
 }
@@ -200,18 +296,19 @@ LogicalResult GraphLowering::lowerAwaits(Operation *op, unsigned node) {
       return op->emitOpError("awaits an event the runtime lowering cannot "
                              "name; only tasks, copies, joins, immediate "
                              "events and graph arguments are supported");
-    int32_t kind = kDepHost;
+    int32_t kind = TGRT_DEP_HOST;
     if (kinds && i < kinds.size())
       if (auto k = dyn_cast<DepKindAttr>(kinds[i]))
-        kind = k.getValue() == DepKind::device ? kDepDevice : kDepHost;
+        kind = k.getValue() == DepKind::device ? TGRT_DEP_DEVICE
+                                               : TGRT_DEP_HOST;
     // A device dependence on the same stream needs nothing: the stream runs
     // its queue in order, and the runtime keeps the creation (block) order.
     auto here = op->getAttrOfType<ProcAttr>("placement");
-    if (kind == kDepDevice && here && here.isGpu() &&
+    if (kind == TGRT_DEP_DEVICE && here && here.isGpu() &&
         here == event.getDefiningOp()->getAttrOfType<ProcAttr>("placement"))
       continue;
     call("tgrt_graph_add_dep",
-         {graphHandle, i32(producer->second), i32(node), i32(kind)});
+         {graphArg(), i32(producer->second), i32(node), i32(kind)});
   }
   return success();
 }
@@ -226,9 +323,9 @@ FailureOr<unsigned> GraphLowering::lowerPredicate(Value pred) {
                      "predicates passed as graph arguments are not supported "
                      "by the runtime lowering; compute the predicate inside "
                      "the graph (tgraph.pred.const or tgraph.pred.from)");
-  auto emit = [&](StringRef fn, SmallVector<Value> args) {
-    args.insert(args.begin(), graphHandle);
-    args.push_back(outSlot);
+  auto emit = [&](StringRef fn, SmallVector<Operand> args) {
+    args.insert(args.begin(), graphArg());
+    args.push_back(out());
     call(fn, args);
     predIds[pred] = numPreds;
     return numPreds++;
@@ -271,10 +368,9 @@ LogicalResult GraphLowering::setPredicate(Operation *op, unsigned node) {
   if (failed(id))
     return failure();
   auto mode = op->getAttrOfType<PredModeAttr>("pred_mode");
-  int32_t m = mode && mode.getValue() == PredMode::guarded ? kPredGuarded
-                                                           : kPredWait;
-  call("tgrt_graph_set_predicate",
-       {graphHandle, i32(node), i32(*id), i32(m)});
+  int32_t m = mode && mode.getValue() == PredMode::guarded ? TGRT_PRED_GUARDED
+                                                           : TGRT_PRED_WAIT;
+  call("tgrt_graph_set_predicate", {graphArg(), i32(node), i32(*id), i32(m)});
   if (ArrayAttr elseValues = predicated.getElseValuesAttr()) {
     for (auto [i, attr] : llvm::enumerate(elseValues)) {
       std::optional<uint64_t> word = wordOf(attr);
@@ -282,7 +378,7 @@ LogicalResult GraphLowering::setPredicate(Operation *op, unsigned node) {
         return op->emitOpError("has an else value the runtime cannot hold: ")
                << attr;
       call("tgrt_graph_set_else_value",
-           {graphHandle, i32(node), i32(i), i64(*word)});
+           {graphArg(), i32(node), i32(i), i64(*word)});
     }
   }
   return success();
@@ -294,27 +390,26 @@ LogicalResult GraphLowering::lowerTask(TaskOp task) {
   if (failed(proc))
     return failure();
   call("tgrt_graph_add_task",
-       {graphHandle, string(task.getKernel()), i32(proc->kind),
-        i32(proc->index), i32(proc->stream), i32(task.getValues().size()),
-        outSlot});
+       {graphArg(), str(task.getKernel()), i32(proc->kind), i32(proc->index),
+        i32(proc->stream), i32(task.getValues().size()), out()});
   for (Value arg : task.getArgs()) {
     if (auto blockArg = dyn_cast<BlockArgument>(arg)) {
       call("tgrt_graph_add_arg_param",
-           {graphHandle, i32(node), i32(paramOfArg.lookup(
-                                        blockArg.getArgNumber()))});
+           {graphArg(), i32(node),
+            i32(paramOfArg.lookup(blockArg.getArgNumber()))});
       continue;
     }
     if (auto producer = arg.getDefiningOp<TaskOp>()) {
       unsigned result = cast<OpResult>(arg).getResultNumber() - 1;
       call("tgrt_graph_add_arg_value",
-           {graphHandle, i32(node), i32(nodeIds.lookup(producer)),
+           {graphArg(), i32(node), i32(nodeIds.lookup(producer)),
             i32(result)});
       continue;
     }
     Attribute constant;
     if (matchPattern(arg, m_Constant(&constant)))
       if (std::optional<uint64_t> word = wordOf(constant)) {
-        call("tgrt_graph_add_arg", {graphHandle, i32(node), i64(*word)});
+        call("tgrt_graph_add_arg", {graphArg(), i32(node), i64(*word)});
         continue;
       }
     return task.emitOpError("passes an operand the runtime lowering cannot "
@@ -341,20 +436,18 @@ LogicalResult GraphLowering::lowerCopy(CopyOp copy) {
   if (src.getElementType().isIndex())
     elem = 8;
   auto offset = [](IntegerAttr attr) { return attr ? attr.getInt() : 0; };
-  Value null = LLVM::ZeroOp::create(
-      b, loc, LLVM::LLVMPointerType::get(b.getContext()));
   call("tgrt_graph_add_copy",
-       {graphHandle, i32(proc->kind), i32(proc->index), i32(proc->stream), null,
-        i32(dst.isOnGpu() ? kMemDevice : kMemHost),
-        i64(offset(copy.getDstOffsetAttr()) * elem), null,
-        i32(src.isOnGpu() ? kMemDevice : kMemHost),
+       {graphArg(), i32(proc->kind), i32(proc->index), i32(proc->stream),
+        null(), i32(dst.isOnGpu() ? TGRT_MEM_DEVICE : TGRT_MEM_HOST),
+        i64(offset(copy.getDstOffsetAttr()) * elem), null(),
+        i32(src.isOnGpu() ? TGRT_MEM_DEVICE : TGRT_MEM_HOST),
         i64(offset(copy.getSrcOffsetAttr()) * elem),
-        i64(copy.getNumElements() * elem), outSlot});
+        i64(copy.getNumElements() * elem), out()});
   call("tgrt_graph_copy_bind_param",
-       {graphHandle, i32(node), i32(0),
+       {graphArg(), i32(node), i32(0),
         i32(paramOfArg.lookup(dstArg.getArgNumber()))});
   call("tgrt_graph_copy_bind_param",
-       {graphHandle, i32(node), i32(1),
+       {graphArg(), i32(node), i32(1),
         i32(paramOfArg.lookup(srcArg.getArgNumber()))});
   if (failed(setPredicate(copy, node)))
     return failure();
@@ -362,8 +455,38 @@ LogicalResult GraphLowering::lowerCopy(CopyOp copy) {
 }
 
 LogicalResult GraphLowering::lowerJoin(JoinOp join) {
-  call("tgrt_graph_add_join", {graphHandle, outSlot});
+  call("tgrt_graph_add_join", {graphArg(), out()});
   return lowerAwaits(join, nodeIds.lookup(join));
+}
+
+LogicalResult GraphLowering::lowerOps() {
+  for (Operation &op : graph.getBodyBlock()) {
+    LogicalResult result = success();
+    if (auto task = dyn_cast<TaskOp>(op))
+      result = lowerTask(task);
+    else if (auto copy = dyn_cast<CopyOp>(op))
+      result = lowerCopy(copy);
+    else if (auto join = dyn_cast<JoinOp>(op))
+      result = lowerJoin(join);
+    if (failed(result))
+      return failure();
+  }
+  return success();
+}
+
+/// The instantiate function up to its entry block: the insertion point is
+/// left there; `failBlock` returns null.
+void GraphLowering::beginFunction() {
+  auto ptr = LLVM::LLVMPointerType::get(b.getContext());
+  b.setInsertionPoint(graph);
+  auto fn = func::FuncOp::create(b, loc,
+                                 instantiateFunctionName(graph.getSymName()),
+                                 b.getFunctionType({ptr}, {ptr}));
+  Block *entry = fn.addEntryBlock();
+  failBlock = b.createBlock(&fn.getBody());
+  b.setInsertionPointToStart(failBlock);
+  func::ReturnOp::create(b, loc, ValueRange{LLVM::ZeroOp::create(b, loc, ptr)});
+  b.setInsertionPointToStart(entry);
 }
 
 LogicalResult GraphLowering::run() {
@@ -376,38 +499,49 @@ LogicalResult GraphLowering::run() {
     if (!isa<EventType, PredType>(arg.getType()))
       paramOfArg[arg.getArgNumber()] = numParams++;
 
-  MLIRContext *ctx = b.getContext();
-  auto ptr = LLVM::LLVMPointerType::get(ctx);
-  b.setInsertionPoint(graph);
-  auto fn = func::FuncOp::create(b, loc,
-                                 instantiateFunctionName(graph.getSymName()),
-                                 b.getFunctionType({ptr}, {ptr}));
-  Block *entry = fn.addEntryBlock();
-  failBlock = b.createBlock(&fn.getBody());
-  b.setInsertionPointToStart(failBlock);
-  func::ReturnOp::create(b, loc, ValueRange{LLVM::ZeroOp::create(b, loc, ptr)});
-
-  b.setInsertionPointToStart(entry);
-  Value one = i64(1);
-  outSlot = LLVM::AllocaOp::create(b, loc, ptr, b.getI32Type(), one);
-  Value graphSlot = LLVM::AllocaOp::create(b, loc, ptr, ptr, one);
-  call("tgrt_graph_create",
-       {entry->getArgument(0), string(graph.getSymName()), graphSlot});
-  graphHandle = LLVM::LoadOp::create(b, loc, ptr, graphSlot);
-  call("tgrt_graph_set_num_params", {graphHandle, i32(numParams)});
-
-  for (Operation &op : graph.getBodyBlock()) {
-    LogicalResult result = success();
-    if (auto task = dyn_cast<TaskOp>(op))
-      result = lowerTask(task);
-    else if (auto copy = dyn_cast<CopyOp>(op))
-      result = lowerCopy(copy);
-    else if (auto join = dyn_cast<JoinOp>(op))
-      result = lowerJoin(join);
-    if (failed(result))
+  auto ptr = LLVM::LLVMPointerType::get(b.getContext());
+  if (asProgram) {
+    program.push_back(TGRT_PROGRAM_VERSION);
+    call("tgrt_graph_set_num_params", {graphArg(), i32(numParams)});
+    if (failed(lowerOps()))
       return failure();
+    // The words and the strings as constants, and one call that runs them.
+    std::string base = "__tgraph_program_" + graph.getSymName().str();
+    auto words = LLVM::LLVMArrayType::get(b.getI64Type(), program.size());
+    auto wordsValue = DenseElementsAttr::get(
+        RankedTensorType::get({int64_t(program.size())}, b.getI64Type()),
+        llvm::ArrayRef<uint64_t>(program));
+    LLVM::GlobalOp wordsGlobal = constantGlobal(base, words, wordsValue, 8);
+    programStrings.push_back('\0'); // never empty
+    auto chars = LLVM::LLVMArrayType::get(b.getI8Type(), programStrings.size());
+    LLVM::GlobalOp stringsGlobal = constantGlobal(
+        base + "_strings", chars, b.getStringAttr(programStrings), 1);
+    beginFunction();
+    Value graphSlot = LLVM::AllocaOp::create(b, loc, ptr, ptr, constI64(1));
+    Block *entry = b.getInsertionBlock();
+    emitCall("tgrt_graph_build",
+             {entry->getParent()->getArgument(0), string(graph.getSymName()),
+              LLVM::AddressOfOp::create(b, loc, wordsGlobal),
+              constI64(program.size()),
+              LLVM::AddressOfOp::create(b, loc, stringsGlobal),
+              constI64(programStrings.size()), graphSlot});
+    func::ReturnOp::create(b, loc,
+                           ValueRange{LLVM::LoadOp::create(b, loc, ptr,
+                                                           graphSlot)});
+    return success();
   }
-  call("tgrt_graph_finalize", {graphHandle});
+
+  beginFunction();
+  outSlot = LLVM::AllocaOp::create(b, loc, ptr, b.getI32Type(), constI64(1));
+  Value runtime = b.getInsertionBlock()->getParent()->getArgument(0);
+  Value graphSlot = LLVM::AllocaOp::create(b, loc, ptr, ptr, constI64(1));
+  emitCall("tgrt_graph_create",
+           {runtime, string(graph.getSymName()), graphSlot});
+  graphHandle = LLVM::LoadOp::create(b, loc, ptr, graphSlot);
+  call("tgrt_graph_set_num_params", {graphArg(), i32(numParams)});
+  if (failed(lowerOps()))
+    return failure();
+  call("tgrt_graph_finalize", {graphArg()});
   func::ReturnOp::create(b, loc, graphHandle);
   return success();
 }
@@ -416,12 +550,19 @@ namespace {
 struct ConvertTGraphToRuntimePass
     : public ::mlir::tgraph::impl::ConvertTGraphToRuntimeBase<
           ConvertTGraphToRuntimePass> {
+  using ConvertTGraphToRuntimeBase::ConvertTGraphToRuntimeBase;
   void runOnOperation() override {
     ModuleOp module = getOperation();
     OpBuilder builder(&getContext());
     llvm::StringMap<LLVM::GlobalOp> strings;
     for (GraphOp graph : llvm::make_early_inc_range(module.getOps<GraphOp>())) {
-      GraphLowering lowering(graph, builder, strings);
+      if (mode != "program" && mode != "calls") {
+        module.emitError("convert-tgraph-to-runtime: mode must be 'program' "
+                         "or 'calls', not '")
+            << mode << "'";
+        return signalPassFailure();
+      }
+      GraphLowering lowering(graph, builder, strings, mode == "program");
       if (failed(lowering.run()))
         return signalPassFailure();
       graph.erase();

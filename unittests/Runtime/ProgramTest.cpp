@@ -1,0 +1,165 @@
+//===- ProgramTest.cpp - Graphs built from graph programs -----------------===//
+//
+// tgrt_graph_build runs the words convert-tgraph-to-runtime emits by default
+// (tgrt_program_op). These check that a program builds the same graph the
+// calls would (it replays and orders right, with parameters, values,
+// predicates and copies), and that every malformed program is refused with a
+// message naming the word, and leaves no graph behind.
+//
+//===----------------------------------------------------------------------===//
+
+#include "TestUtil.h"
+
+#include <cstring>
+#include <string>
+#include <vector>
+
+using namespace tgrt_test;
+
+namespace {
+
+const char kStrings[] = "rec\0value\0";
+constexpr uint64_t kRec = 0, kValue = 4; // offsets into kStrings
+
+int32_t valueKernel(tgrt_task_context *ctx) {
+  ctx->results[0] = ctx->args[0];
+  return 0;
+}
+
+tgrt_status build(tgrt_runtime rt, const std::vector<uint64_t> &words,
+                  tgrt_graph *g) {
+  return tgrt_graph_build(rt, "prog", words.data(), words.size(), kStrings,
+                          sizeof kStrings, g);
+}
+
+tgrt_status replayAndWait(tgrt_graph g, const uint64_t *params,
+                          uint32_t numParams) {
+  tgrt_event done = nullptr;
+  tgrt_status s = tgrt_graph_replay(g, nullptr, 0, params, numParams, &done);
+  if (s != TGRT_OK)
+    return s;
+  s = waitEvent(done);
+  tgrt_event_release(done);
+  return s;
+}
+
+// Tests a program with every kind of call builds a graph that replays like
+// the one the calls build: order from dependences, a parameter argument, a
+// task value argument, a predicate from a value with an else value, a copy
+// bound to parameters, a join and a node name.
+TEST(Program, BuildsAndReplays) {
+  Runtime rt(2);
+  Recorder rec;
+  ASSERT_TGRT(tgrt_register_cpu_kernel(rt, "rec", recordKernel, &rec));
+  ASSERT_TGRT(tgrt_register_cpu_kernel(rt, "value", valueKernel, nullptr));
+  const std::vector<uint64_t> words = {
+      TGRT_PROGRAM_VERSION,
+      TGRT_OP_SET_NUM_PARAMS, 3,
+      // node 0: value(1) on cpu 1 -> one result
+      TGRT_OP_ADD_TASK, kValue, TGRT_PROC_CPU, 1, 0, 1,
+      TGRT_OP_ADD_ARG, 0, 1,
+      // node 1: rec(param 0) on cpu 0, after node 0
+      TGRT_OP_ADD_TASK, kRec, TGRT_PROC_CPU, 0, 0, 0,
+      TGRT_OP_ADD_ARG_PARAM, 1, 0,
+      TGRT_OP_ADD_DEP, 0, 1, TGRT_DEP_HOST,
+      // node 2: rec(value of node 0) if value of node 0, else value 9
+      TGRT_OP_ADD_TASK, kRec, TGRT_PROC_CPU, 0, 0, 1,
+      TGRT_OP_ADD_ARG_VALUE, 2, 0, 0,
+      TGRT_OP_PRED_FROM_VALUE, 0, 0, // pred 0
+      TGRT_OP_PRED_NOT, 0,           // pred 1 (unused)
+      TGRT_OP_SET_PREDICATE, 2, 0, TGRT_PRED_WAIT,
+      TGRT_OP_SET_ELSE_VALUE, 2, 0, 9,
+      TGRT_OP_SET_NODE_NAME, 2, kRec,
+      // node 3: copy 8 bytes param 2 -> param 1 on cpu 0
+      TGRT_OP_ADD_COPY, TGRT_PROC_CPU, 0, 0, 0, TGRT_MEM_HOST, 0, 0,
+      TGRT_MEM_HOST, 0, 8,
+      TGRT_OP_COPY_BIND_PARAM, 3, 0, 1,
+      TGRT_OP_COPY_BIND_PARAM, 3, 1, 2,
+      // node 4: a join of 1, 2, 3
+      TGRT_OP_ADD_JOIN,
+      TGRT_OP_ADD_DEP, 1, 4, TGRT_DEP_HOST,
+      TGRT_OP_ADD_DEP, 2, 4, TGRT_DEP_HOST,
+      TGRT_OP_ADD_DEP, 3, 4, TGRT_DEP_HOST,
+  };
+  tgrt_graph g = nullptr;
+  ASSERT_TGRT(build(rt, words, &g));
+  ASSERT_NE(g, nullptr);
+  uint32_t nodes = 0;
+  ASSERT_TGRT(tgrt_graph_num_nodes(g, &nodes));
+  EXPECT_EQ(nodes, 5u);
+  uint64_t src = 1234, dst = 0;
+  uint64_t params[3] = {77, reinterpret_cast<uint64_t>(&dst),
+                        reinterpret_cast<uint64_t>(&src)};
+  ASSERT_TGRT(replayAndWait(g, params, 3));
+  // Nodes 1 and 2 share worker 0, in creation order; node 2's predicate
+  // (node 0's value, 1) held and its argument is that value.
+  EXPECT_EQ(rec.get(), (std::vector<uint64_t>{77, 1}));
+  EXPECT_EQ(dst, 1234u);
+  ASSERT_TGRT(tgrt_graph_destroy(g));
+}
+
+// Tests every malformed program is refused, naming where, with no graph.
+TEST(Program, RejectsMalformedPrograms) {
+  Runtime rt(1);
+  ASSERT_TGRT(tgrt_register_cpu_kernel(rt, "rec", emptyKernel, nullptr));
+  struct Case {
+    std::vector<uint64_t> words;
+    tgrt_status status;
+    const char *message;
+  };
+  const Case cases[] = {
+      {{}, TGRT_ERROR_INVALID_ARGUMENT, "version is missing"},
+      {{99}, TGRT_ERROR_INVALID_ARGUMENT, "version is 99"},
+      {{TGRT_PROGRAM_VERSION, 0}, TGRT_ERROR_INVALID_ARGUMENT,
+       "word 1 (opcode 0): unknown program opcode 0"},
+      {{TGRT_PROGRAM_VERSION, 18}, TGRT_ERROR_INVALID_ARGUMENT,
+       "unknown program opcode 18"},
+      {{TGRT_PROGRAM_VERSION, TGRT_OP_ADD_TASK, kRec, TGRT_PROC_CPU},
+       TGRT_ERROR_INVALID_ARGUMENT, "ends inside a call"},
+      {{TGRT_PROGRAM_VERSION, TGRT_OP_ADD_TASK, 1000, TGRT_PROC_CPU, 0, 0, 0},
+       TGRT_ERROR_INVALID_ARGUMENT, "outside the string table"},
+      // "ec\0..." is inside, "value" at 4 too, but 9 is the last NUL.
+      {{TGRT_PROGRAM_VERSION, TGRT_OP_ADD_TASK, sizeof kStrings, 0, 0, 0, 0},
+       TGRT_ERROR_INVALID_ARGUMENT, "outside the string table"},
+      {{TGRT_PROGRAM_VERSION, TGRT_OP_ADD_COPY, TGRT_PROC_CPU, 0, 0, 0x1000,
+        TGRT_MEM_HOST, 0, 0, TGRT_MEM_HOST, 0, 8},
+       TGRT_ERROR_INVALID_ARGUMENT, "has a pointer"},
+      // A call the runtime refuses: the message names the word and the call.
+      {{TGRT_PROGRAM_VERSION, TGRT_OP_ADD_TASK, kRec, TGRT_PROC_CPU, 0, 0, 0,
+        TGRT_OP_ADD_DEP, 0, 5, TGRT_DEP_HOST},
+       TGRT_ERROR_OUT_OF_RANGE, "word 7 (opcode 11): tgrt_graph_add_dep"},
+      {{TGRT_PROGRAM_VERSION, TGRT_OP_ADD_TASK, kValue, TGRT_PROC_CPU, 0, 0,
+        0},
+       TGRT_ERROR_NOT_FOUND, "'value' is not registered"},
+      // Finalize fails: a cycle.
+      {{TGRT_PROGRAM_VERSION, TGRT_OP_ADD_TASK, kRec, TGRT_PROC_CPU, 0, 0, 0,
+        TGRT_OP_ADD_TASK, kRec, TGRT_PROC_CPU, 0, 0, 0, TGRT_OP_ADD_DEP, 0, 1,
+        TGRT_DEP_HOST, TGRT_OP_ADD_DEP, 1, 0, TGRT_DEP_HOST},
+       TGRT_ERROR_CYCLE, "finalize"},
+  };
+  for (const Case &c : cases) {
+    tgrt_graph g = reinterpret_cast<tgrt_graph>(0x1);
+    EXPECT_EQ(build(rt, c.words, &g), c.status) << c.message;
+    EXPECT_EQ(g, nullptr) << c.message;
+    std::string msg = tgrt_last_error();
+    EXPECT_NE(msg.find(c.message), std::string::npos)
+        << "expected '" << c.message << "' in: " << msg;
+    EXPECT_NE(msg.find("graph 'prog'"), std::string::npos) << msg;
+  }
+  // Bad handles and pointers.
+  const uint64_t version = TGRT_PROGRAM_VERSION;
+  tgrt_graph g = nullptr;
+  EXPECT_EQ(tgrt_graph_build(nullptr, "p", &version, 1, kStrings, 1, &g),
+            TGRT_ERROR_INVALID_HANDLE);
+  EXPECT_EQ(tgrt_graph_build(rt, "p", &version, 1, kStrings, 1, nullptr),
+            TGRT_ERROR_INVALID_ARGUMENT);
+  EXPECT_EQ(tgrt_graph_build(rt, "p", nullptr, 1, kStrings, 1, &g),
+            TGRT_ERROR_INVALID_ARGUMENT);
+  EXPECT_EQ(tgrt_graph_build(rt, "p", &version, 1, nullptr, 1, &g),
+            TGRT_ERROR_INVALID_ARGUMENT);
+  // The smallest valid program: an empty graph.
+  ASSERT_TGRT(tgrt_graph_build(rt, "p", &version, 1, nullptr, 0, &g));
+  ASSERT_TGRT(tgrt_graph_destroy(g));
+}
+
+} // namespace
