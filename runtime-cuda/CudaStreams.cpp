@@ -210,10 +210,13 @@ public:
     return TGRT_OK;
   }
 
-  // Device graphs: stream capture in thread-local mode (only this thread's
-  // calls take part); the other streams are forked from the origin with an
-  // event and joined back before the capture ends, as CUDA requires.
+  // Device graphs: stream capture in thread-local mode (this thread's unsafe
+  // calls are refused; the streams are the graph's private twins, so no
+  // other thread enqueues on them). The other streams are forked from the
+  // origin with an event and joined back before the capture ends, as CUDA
+  // requires; those events are created before and destroyed after it.
   struct Capture {
+    bool began = false;
     cudaEvent_t fork = nullptr;
     std::vector<cudaEvent_t> joins;
   };
@@ -224,12 +227,19 @@ public:
     select(origin);
     auto *c = new Capture;
     token = c;
-    cudaError_t err =
-        cudaStreamBeginCapture(streams[origin], cudaStreamCaptureModeThreadLocal);
-    if (err == cudaSuccess && numOthers) {
+    cudaError_t err = cudaSuccess;
+    if (numOthers) {
       err = cudaEventCreateWithFlags(&c->fork, cudaEventDisableTiming);
-      if (err == cudaSuccess)
-        err = cudaEventRecord(c->fork, streams[origin]);
+      c->joins.assign(numOthers, nullptr);
+      for (uint32_t i = 0; i < numOthers && err == cudaSuccess; ++i)
+        err = cudaEventCreateWithFlags(&c->joins[i], cudaEventDisableTiming);
+    }
+    if (err == cudaSuccess)
+      err = cudaStreamBeginCapture(streams[origin],
+                                   cudaStreamCaptureModeThreadLocal);
+    c->began = err == cudaSuccess;
+    if (err == cudaSuccess && numOthers) {
+      err = cudaEventRecord(c->fork, streams[origin]);
       for (uint32_t i = 0; i < numOthers && err == cudaSuccess; ++i)
         err = cudaStreamWaitEvent(streams[others[i]], c->fork, 0);
     }
@@ -246,30 +256,26 @@ public:
     auto *c = static_cast<Capture *>(token);
     select(origin);
     cudaError_t err = cudaSuccess;
-    cudaStreamCaptureStatus status = cudaStreamCaptureStatusNone;
-    cudaStreamIsCapturing(streams[origin], &status);
     cudaGraph_t graph = nullptr;
-    if (status != cudaStreamCaptureStatusNone) {
-      // Join every other stream back (a capture ends only when no stream
-      // it forked still has work outside the origin's order).
-      for (uint32_t i = 0; i < numOthers && status == cudaStreamCaptureStatusActive;
-           ++i) {
-        cudaEvent_t join = nullptr;
-        if (cudaEventCreateWithFlags(&join, cudaEventDisableTiming) ==
-            cudaSuccess) {
-          c->joins.push_back(join);
-          cudaEventRecord(join, streams[others[i]]);
-          cudaStreamWaitEvent(streams[origin], join, 0);
-        }
+    if (c && c->began) {
+      // Join every other stream back: a capture ends only when no stream
+      // it forked has work outside the origin's order.
+      for (uint32_t i = 0; i < numOthers && i < c->joins.size(); ++i) {
+        cudaEventRecord(c->joins[i], streams[others[i]]);
+        cudaStreamWaitEvent(streams[origin], c->joins[i], 0);
       }
       err = cudaStreamEndCapture(streams[origin], &graph);
     }
-    if (c->fork)
-      cudaEventDestroy(c->fork);
-    for (cudaEvent_t e : c->joins)
-      cudaEventDestroy(e);
+    if (c) {
+      if (c->fork)
+        cudaEventDestroy(c->fork);
+      for (cudaEvent_t e : c->joins)
+        if (e)
+          cudaEventDestroy(e);
+    }
+    const bool began = c && c->began;
     delete c;
-    if (!keep || err != cudaSuccess || !graph) {
+    if (!keep || !began || err != cudaSuccess || !graph) {
       if (graph)
         cudaGraphDestroy(graph);
       error = err != cudaSuccess ? describe("recording a device graph", err)

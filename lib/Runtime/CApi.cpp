@@ -986,15 +986,10 @@ tgrt_status tgrt_graph_set_tracing(tgrt_graph g, int32_t enabled) {
 
 tgrt_status tgrt_graph_set_capture(tgrt_graph g, int32_t enabled) {
   TGRT_TRY(checkGraph(g, "tgrt_graph_set_capture"));
-  TGRT_TRY(tgrt_graph_wait_idle(g));
-  TGRT_GUARD_BEGIN
-  g->captureEnabled = enabled != 0;
-  // A recording made before (the kernels' state may have changed since).
-  if (g->captured)
-    g->rt->backend->destroyCaptured(g->captured);
-  g->captured = nullptr;
+  // The issuer applies both before its next replay (it owns the recording).
+  g->captureEnabled.store(enabled != 0, std::memory_order_relaxed);
+  g->captureGeneration.fetch_add(1, std::memory_order_release);
   return TGRT_OK;
-  TGRT_GUARD_END
 }
 
 tgrt_status tgrt_graph_last_replay_captured(tgrt_graph g,

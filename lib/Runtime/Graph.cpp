@@ -583,7 +583,6 @@ tgrt_status tgrt_graph_impl::finalize() {
 /// capturable the issue can be recorded as a device graph.
 void tgrt_graph_impl::planSingleIssuer() {
   singleIssuer = capturable = false;
-  captureOthers.clear();
   if (!rt->backend)
     return;
   const XNode *first = nullptr; // the first op in topological order
@@ -606,7 +605,8 @@ void tgrt_graph_impl::planSingleIssuer() {
     }
     if (x.exec != ExecKind::Stream || x.gpu != first->gpu ||
         x.predMode == PredWait || x.patchBegin != x.patchEnd ||
-        x.completeBegin != x.completeEnd)
+        x.completeBegin != x.completeEnd ||
+        (x.kind == NodeKind::Task && !bnodes[i].kernel->streamOrdered))
       return;
     if (x.kind == NodeKind::Task && !bnodes[i].kernel->capturable)
       allCapturable = false;
@@ -615,11 +615,31 @@ void tgrt_graph_impl::planSingleIssuer() {
   capturable = allCapturable && rt->backend->supportsCapture();
   issuerProc = first->proc;
   captureOrigin = first->stream;
+  if (!capturable)
+    return;
+  std::vector<uint32_t> others; // the graph's other streams
   for (const XNode &x : nodes)
     if (x.exec == ExecKind::Stream && x.stream != captureOrigin &&
-        std::find(captureOthers.begin(), captureOthers.end(), x.stream) ==
-            captureOthers.end())
-      captureOthers.push_back(x.stream);
+        std::find(others.begin(), others.end(), x.stream) == others.end())
+      others.push_back(x.stream);
+  // A private twin of each stream to record on (see recordStreamOf).
+  recordStreamOf.assign(rt->backend->numStreams(), 0);
+  recordOthers.clear();
+  auto twin = [&](uint32_t stream, uint32_t &own) {
+    std::string error;
+    if (rt->backend->acquirePrivateStream(stream, own, error) != TGRT_OK)
+      return false;
+    if (own != stream)
+      privateStreams.push_back({stream, own});
+    recordStreamOf[stream] = own;
+    return true;
+  };
+  bool ok = twin(captureOrigin, recordOrigin);
+  for (uint32_t i = 0; ok && i < others.size(); ++i) {
+    recordOthers.push_back(0);
+    ok = twin(others[i], recordOthers.back());
+  }
+  capturable = ok; // without twins: issue op by op
 }
 
 void tgrt_graph_impl::releaseResources() {

@@ -307,6 +307,7 @@ struct tgrt_graph_impl {
     tgrt_event_impl *done = nullptr;
     uint64_t index = 0;
     tgrt_graph_impl *graph = nullptr;
+    bool deviceGraph = false; // it ran as a device graph (issuer sets it)
   };
 
   uint32_t magic = kMagic;
@@ -364,15 +365,27 @@ struct tgrt_graph_impl {
   // --- Single issuer and device graphs (Replay.cpp, "Single issuer").
   bool singleIssuer = false;      // all-device graph on one GPU
   bool capturable = false;        // ... whose kernels are all capturable
-  bool captureEnabled = true;     // tgrt_graph_set_capture
   uint32_t issuerProc = 0;        // the processor that issues everything
   std::vector<uint32_t> issueOrder; // every node, topological
   uint32_t captureOrigin = 0;       // stream the device graph launches on
-  std::vector<uint32_t> captureOthers; // the graph's other streams
-  void *captured = nullptr;            // backend device graph, if recorded
+  // Recording happens on streams private to the graph (a CUDA capture
+  // takes in whatever any thread enqueues on a capturing stream, and the
+  // compute streams are shared by every graph): recordStreamOf maps each
+  // stream of the graph to its private twin; recordOrigin/recordOthers are
+  // the twins of captureOrigin and of the graph's other streams.
+  std::vector<uint32_t> recordStreamOf;
+  uint32_t recordOrigin = 0;
+  std::vector<uint32_t> recordOthers;
+  // Owned by the issuer thread (replays are serialized):
+  void *captured = nullptr;             // backend device graph, if recorded
   std::vector<uint64_t> capturedParams; // the params it was recorded with
   uint32_t replaysWithSameParams = 0;   // since the params last changed
-  std::atomic<int32_t> lastReplayCaptured{0};
+  uint32_t recordedGeneration = 0;      // captureGeneration it belongs to
+  // Set by tgrt_graph_set_capture from any thread; the issuer applies them
+  // before its next replay.
+  std::atomic<bool> captureEnabled{true};
+  std::atomic<uint32_t> captureGeneration{0};
+  std::atomic<int32_t> lastReplayCaptured{0}; // of the last completed replay
 
   // --- Replay state.
   std::atomic<int32_t> finish{0};
@@ -419,10 +432,11 @@ struct tgrt_graph_impl {
   void waitReady(uint32_t state, Processor &proc);
   void executeCpu(uint32_t node);
   void issue(uint32_t node, Processor &proc);
-  bool enqueueWork(uint32_t node, bool run, std::string &error);
+  bool enqueueWork(uint32_t node, uint32_t stream, bool run,
+                   std::string &error);
   void issueAll(Processor &proc);
   bool recordDeviceGraph();
-  void launchDeviceGraph();
+  bool launchDeviceGraph();
   void planSingleIssuer();
   static void deviceGraphDone(void *arg);
   void runInline(uint32_t node);

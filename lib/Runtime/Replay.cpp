@@ -145,7 +145,7 @@ void tgrt_graph_impl::startReplay(ReplaySlot *slot) {
   } else if (replaysWithSameParams < UINT32_MAX) {
     ++replaysWithSameParams;
   }
-  lastReplayCaptured.store(0, std::memory_order_relaxed);
+  slot->deviceGraph = false;
   for (uint32_t i = 0; i < n; ++i) {
     pending[i].store(initialPending[i], std::memory_order_relaxed);
     poison[i].store(poisonAll, std::memory_order_relaxed);
@@ -202,6 +202,8 @@ void tgrt_graph_impl::replayDone() {
     lastTraceStart = traceStart;
     haveTrace = true;
   }
+  lastReplayCaptured.store(slot->deviceGraph ? 1 : 0,
+                           std::memory_order_release);
   bool isFailed = failed.load(std::memory_order_acquire);
   std::string message;
   if (isFailed) {
@@ -462,7 +464,7 @@ void tgrt_graph_impl::issue(uint32_t node, Processor &proc) {
     run = false;
   }
   std::string error;
-  if (!enqueueWork(node, run, error)) {
+  if (!enqueueWork(node, x.stream, run, error)) {
     recordFailure(node, error);
     writeElse(node);
     poisonSuccessors(node);
@@ -485,17 +487,18 @@ void tgrt_graph_impl::issue(uint32_t node, Processor &proc) {
   (void)proc;
 }
 
-/// What a node puts on its stream: waits for its cross-stream device
-/// predecessors, its work (unless `run` is false), and the record of its
-/// event for cross-stream successors. Stops at the first error.
-bool tgrt_graph_impl::enqueueWork(uint32_t node, bool run,
+/// What a node puts on `stream` (its own, or its twin while recording):
+/// waits for its cross-stream device predecessors, its work (unless `run`
+/// is false), and the record of its event for cross-stream successors.
+/// Stops at the first error.
+bool tgrt_graph_impl::enqueueWork(uint32_t node, uint32_t stream, bool run,
                                   std::string &error) {
   const XNode &x = nodes[node];
   StreamBackend &backend = *rt->backend;
   // The predecessor was issued (its event recorded) before it released us,
   // so the wait sees that record.
   for (uint32_t i = x.waitBegin; i < x.waitEnd; ++i)
-    if (backend.waitEvent(x.stream, nodes[crossWaits[i]].event, error) !=
+    if (backend.waitEvent(stream, nodes[crossWaits[i]].event, error) !=
         TGRT_OK)
       return false;
 
@@ -503,7 +506,7 @@ bool tgrt_graph_impl::enqueueWork(uint32_t node, bool run,
     if (backend.isEmulated()) {
       // The body runs on the emulated stream, where it checks poison and
       // guards at execution time, like device code would.
-      if (backend.enqueueHostFn(x.stream, &deviceBody, &deviceArgs[node],
+      if (backend.enqueueHostFn(stream, &deviceBody, &deviceArgs[node],
                                 error) != TGRT_OK)
         return false;
     } else if (x.kind == NodeKind::Task) {
@@ -517,23 +520,23 @@ bool tgrt_graph_impl::enqueueWork(uint32_t node, bool run,
         launch.slots = slotsDevice;
         launch.flag = guardFlagsDevice + node;
         guard = launch.flag;
-        if (backend.enqueueGuard(x.stream, launch, error) != TGRT_OK)
+        if (backend.enqueueGuard(stream, launch, error) != TGRT_OK)
           return false;
       }
-      if (runKernel(node, backend.nativeStream(x.stream), guard, error) != 0)
+      if (runKernel(node, backend.nativeStream(stream), guard, error) != 0)
         return false;
     } else {
       char *dst;
       const char *src;
       copyEndpoints(x, dst, src);
       if (x.bytes &&
-          backend.enqueueCopy(x.stream, dst + x.dstOffset, src + x.srcOffset,
+          backend.enqueueCopy(stream, dst + x.dstOffset, src + x.srcOffset,
                               x.bytes, error) != TGRT_OK)
         return false;
     }
   }
   return !x.needsRecord ||
-         backend.recordEvent(x.stream, x.event, error) == TGRT_OK;
+         backend.recordEvent(stream, x.event, error) == TGRT_OK;
 }
 
 //===----------------------------------------------------------------------===//
@@ -549,12 +552,26 @@ bool tgrt_graph_impl::enqueueWork(uint32_t node, bool run,
 // parameters is one launch of it plus one completion callback.
 
 void tgrt_graph_impl::issueAll(Processor &proc) {
-  if (capturable && captureEnabled && !tracing &&
-      !failed.load(std::memory_order_relaxed)) {
-    if (captured && capturedParams == appliedParams)
-      return launchDeviceGraph();
-    if (replaysWithSameParams >= 1 && recordDeviceGraph())
-      return launchDeviceGraph();
+  // tgrt_graph_set_capture since the last replay: drop the recording.
+  const uint32_t generation =
+      captureGeneration.load(std::memory_order_acquire);
+  if (generation != recordedGeneration) {
+    if (captured)
+      rt->backend->destroyCaptured(captured);
+    captured = nullptr;
+    recordedGeneration = generation;
+  }
+  if (capturable && captureEnabled.load(std::memory_order_relaxed) &&
+      !tracing && !failed.load(std::memory_order_relaxed)) {
+    // Recorded with these parameters: launch. Else record (again) once a
+    // parameter set repeats: a set used once is not worth a recording.
+    if (captured && capturedParams == appliedParams) {
+      if (launchDeviceGraph())
+        return;
+    } else if (replaysWithSameParams >= 1 && recordDeviceGraph() &&
+               launchDeviceGraph()) {
+      return;
+    }
   }
   for (uint32_t node : issueOrder)
     if (nodes[node].exec == ExecKind::Stream) // joins: run by startReplay
@@ -565,22 +582,20 @@ bool tgrt_graph_impl::recordDeviceGraph() {
   StreamBackend &backend = *rt->backend;
   std::string error;
   void *token = nullptr;
-  const uint32_t numOthers = static_cast<uint32_t>(captureOthers.size());
-  backend.bindThread(captureOrigin);
-  bool ok = backend.beginCapture(captureOrigin, captureOthers.data(),
-                                 numOthers, token, error) == TGRT_OK;
+  const uint32_t numOthers = static_cast<uint32_t>(recordOthers.size());
+  backend.bindThread(recordOrigin);
+  bool ok = backend.beginCapture(recordOrigin, recordOthers.data(), numOthers,
+                                 token, error) == TGRT_OK;
   for (uint32_t i = 0; ok && i < issueOrder.size(); ++i) {
-    const uint32_t node = issueOrder[i];
-    if (nodes[node].exec == ExecKind::Stream)
-      ok = enqueueWork(node, true, error);
+    const XNode &x = nodes[issueOrder[i]];
+    if (x.exec == ExecKind::Stream)
+      ok = enqueueWork(issueOrder[i], recordStreamOf[x.stream], true, error);
   }
   // Always ended, also after a failure: the backend leaves capture mode.
   void *exec = captured;
-  ok = backend.endCapture(captureOrigin, captureOthers.data(), numOthers,
-                          token, ok, exec, error) == TGRT_OK &&
+  ok = backend.endCapture(recordOrigin, recordOthers.data(), numOthers, token,
+                          ok, exec, error) == TGRT_OK &&
        ok;
-  if (ok)
-    captured = exec;
   if (!ok) {
     // Not recordable (a kernel that fails, or work the backend cannot
     // record): issue node by node from now on.
@@ -590,31 +605,37 @@ bool tgrt_graph_impl::recordDeviceGraph() {
     capturable = false;
     return false;
   }
+  captured = exec;
   capturedParams.assign(appliedParams.begin(), appliedParams.end());
   return true;
 }
 
-void tgrt_graph_impl::launchDeviceGraph() {
+/// Launches the recording on the graph's first stream, followed by one
+/// completion callback. False (and recording switched off) if the launch
+/// fails: the caller then issues op by op.
+bool tgrt_graph_impl::launchDeviceGraph() {
   StreamBackend &backend = *rt->backend;
   std::string error;
+  if (backend.launchCaptured(captured, captureOrigin, error) != TGRT_OK) {
+    backend.destroyCaptured(captured);
+    captured = nullptr;
+    capturable = false;
+    return false;
+  }
+  current->deviceGraph = true;
+  for (uint32_t i = 0, n = static_cast<uint32_t>(nodes.size()); i < n; ++i)
+    issued[i].store(1, std::memory_order_release);
   // One completion callback stands for every stream's: of the finish
   // count's callback ranges, one stays (startReplay's joins take theirs).
   finish.fetch_sub(static_cast<int32_t>(callbackRanges.size()) - 1,
                    std::memory_order_acq_rel);
-  lastReplayCaptured.store(1, std::memory_order_relaxed);
-  if (backend.launchCaptured(captured, captureOrigin, error) != TGRT_OK) {
-    recordGraphFailure("cannot launch the device graph: " + error);
-    finishOne();
-    return;
-  }
-  for (uint32_t i = 0, n = static_cast<uint32_t>(nodes.size()); i < n; ++i)
-    issued[i].store(1, std::memory_order_release);
   if (backend.enqueueHostFn(captureOrigin, &deviceGraphDone, this, error) !=
       TGRT_OK) {
     recordGraphFailure("cannot enqueue the completion callback: " + error);
     backend.synchronize();
     finishOne();
   }
+  return true;
 }
 
 void tgrt_graph_impl::deviceGraphDone(void *arg) {

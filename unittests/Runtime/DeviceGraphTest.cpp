@@ -13,6 +13,7 @@
 #include "TestUtil.h"
 
 #include <string>
+#include <thread>
 
 using namespace tgrt_test;
 
@@ -228,6 +229,81 @@ TEST(DeviceGraph, BackToBackLaunches) {
   ASSERT_TGRT(tgrt_event_release(last));
   EXPECT_EQ(captured(g), 1);
   EXPECT_EQ(count.load(), 8u * replays);
+  ASSERT_TGRT(tgrt_graph_destroy(g));
+}
+
+// Tests tgrt_graph_last_replay_captured describes the last *completed*
+// replay: a recorded replay completes while the next (new parameters, so
+// issued op by op) has started and is held inside its kernel.
+struct Gate {
+  std::atomic<bool> open{false};
+  std::atomic<int> heldInside{0};
+};
+int32_t gateKernel(tgrt_task_context *ctx) {
+  auto *gate = static_cast<Gate *>(ctx->user_data);
+  if (ctx->args[0] == 2) { // parameter 2: wait for the test
+    gate->heldInside = 1;
+    while (!gate->open.load())
+      std::this_thread::yield();
+  }
+  return 0;
+}
+
+TEST(DeviceGraph, LastReplayCapturedIsTheLastCompleted) {
+  Runtime rt(1, 1, 2, 1);
+  Gate gate;
+  ASSERT_TGRT(tgrt_register_gpu_kernel(rt, "gate", gateKernel, &gate,
+                                       kDeviceGraphFlags));
+  tgrt_graph g;
+  ASSERT_TGRT(tgrt_graph_create(rt, "gated", &g));
+  ASSERT_TGRT(tgrt_graph_set_num_params(g, 1));
+  uint32_t a, b;
+  ASSERT_TGRT(tgrt_graph_add_task(g, "gate", TGRT_PROC_GPU, 0, 0, 0, &a));
+  ASSERT_TGRT(tgrt_graph_add_arg_param(g, a, 0));
+  ASSERT_TGRT(tgrt_graph_add_task(g, "gate", TGRT_PROC_GPU, 0, 1, 0, &b));
+  ASSERT_TGRT(tgrt_graph_add_arg_param(g, b, 0));
+  ASSERT_TGRT(tgrt_graph_add_dep(g, a, b, TGRT_DEP_DEVICE));
+  ASSERT_TGRT(tgrt_graph_finalize(g));
+  const uint64_t one = 1, two = 2;
+  ASSERT_TGRT(replayAndWait(g, &one, 1));
+  ASSERT_TGRT(replayAndWait(g, &one, 1));
+  ASSERT_EQ(captured(g), 1);
+  tgrt_event first, second;
+  ASSERT_TGRT(tgrt_graph_replay(g, nullptr, 0, &one, 1, &first));
+  ASSERT_TGRT(tgrt_graph_replay(g, nullptr, 0, &two, 1, &second));
+  ASSERT_TGRT(waitEvent(first));
+  ASSERT_TRUE(eventually([&] { return gate.heldInside.load() == 1; }));
+  EXPECT_EQ(captured(g), 1) << "the running replay overwrote the flag";
+  gate.open = true;
+  ASSERT_TGRT(waitEvent(second));
+  EXPECT_EQ(captured(g), 0);
+  ASSERT_TGRT(tgrt_event_release(first));
+  ASSERT_TGRT(tgrt_event_release(second));
+  ASSERT_TGRT(tgrt_graph_destroy(g));
+}
+
+// Tests switching recording on and off from another thread while replays
+// are in flight: every replay still runs every task once (ThreadSanitizer
+// runs this too).
+TEST(DeviceGraph, SetCaptureWhileReplaying) {
+  Runtime rt(1, 1, 2, 1);
+  std::atomic<uint64_t> count{0};
+  ASSERT_TGRT(tgrt_register_gpu_kernel(rt, "count", countKernel, &count,
+                                       kDeviceGraphFlags));
+  tgrt_graph g = buildChain(rt, "count", 6, 2);
+  std::atomic<bool> stop{false};
+  std::thread toggler([&] {
+    for (int i = 0; !stop.load(); ++i) {
+      EXPECT_TGRT(tgrt_graph_set_capture(g, i % 2));
+      std::this_thread::yield();
+    }
+  });
+  const int replays = 500;
+  for (int r = 0; r < replays; ++r)
+    ASSERT_TGRT(replayAndWait(g));
+  stop = true;
+  toggler.join();
+  EXPECT_EQ(count.load(), 6u * replays);
   ASSERT_TGRT(tgrt_graph_destroy(g));
 }
 

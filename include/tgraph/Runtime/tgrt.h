@@ -146,7 +146,8 @@ typedef enum tgrt_kernel_flags {
    * data; only such kernels take part in runahead (device dependences). */
   TGRT_KERNEL_STREAM_ORDERED = 1,
   /* GPU, with STREAM_ORDERED: what the kernel enqueues depends only on its
-   * arguments and ctx (no host-side effect per call), so the runtime may
+   * arguments and ctx's pointers (not on ctx->replay_index, and with no
+   * host-side effect per call), so the runtime may
    * record the launches of an all-device graph once into a device graph (a
    * CUDA graph) and relaunch that on later replays: the kernel function is
    * then not called on every replay. Re-recorded when parameters change. */
@@ -348,10 +349,12 @@ TGRT_API tgrt_status tgrt_graph_node_issued(tgrt_graph graph, uint32_t node,
  * replays with those parameters launch it: one launch per replay instead of
  * one per node. A failed recording falls back to issuing, for good.
  * Tracing replays issue node by node. Enabled by default. Either call also
- * drops a recording already made: call it when state that capturable
- * kernels read outside their arguments has changed. */
+ * drops a recording already made (from the next replay on): call it when
+ * state that capturable kernels read outside their arguments has changed.
+ * Safe while replays are in flight. */
 TGRT_API tgrt_status tgrt_graph_set_capture(tgrt_graph graph, int32_t enabled);
-/* *out_captured = 1 if the last completed replay ran as a device graph. */
+/* *out_captured = 1 if the last completed replay (the one whose completion
+ * event triggered last) ran as a device graph. */
 TGRT_API tgrt_status tgrt_graph_last_replay_captured(tgrt_graph graph,
                                                      int32_t *out_captured);
 
