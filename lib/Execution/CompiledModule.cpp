@@ -222,7 +222,7 @@ CompiledModule::compile(ModuleOp module, const CompileOptions &options) {
     result->signatures.push_back(describeGraph(graph));
 
   PassManager lower(context);
-  buildLowerToLLVMPipeline(lower);
+  buildLowerToLLVMPipeline(lower, options.lowering);
   if (failed(lower.run(*clone)))
     return diagnostics.takeError("the lowering to the LLVM dialect failed");
   if (options.printLowered)

@@ -28,9 +28,11 @@ std::string instantiateFunctionName(llvm::StringRef graph);
 /// order in the block.
 llvm::DenseMap<Operation *, unsigned> runtimeNodeIds(GraphOp graph);
 
-/// convert-tgraph-to-runtime followed by the standard lowering of func,
-/// arith and cf to the LLVM dialect.
-void buildLowerToLLVMPipeline(OpPassManager &pm);
+/// convert-tgraph-to-runtime (with its `mode`: "program" or "calls")
+/// followed by the standard lowering of func, arith and cf to the LLVM
+/// dialect.
+void buildLowerToLLVMPipeline(OpPassManager &pm,
+                              llvm::StringRef mode = "program");
 
 /// Registers convert-tgraph-to-runtime and the `tgraph-lower-to-llvm`
 /// pipeline.

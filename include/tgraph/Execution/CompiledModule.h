@@ -189,6 +189,9 @@ struct CompileOptions {
   bool forwardDiagnostics = false;
   /// If set, the lowered LLVM-dialect module is printed here.
   llvm::raw_ostream *printLowered = nullptr;
+  /// convert-tgraph-to-runtime's mode: "program" (one tgrt_graph_build call
+  /// per graph; compile time independent of the graph's size) or "calls".
+  std::string lowering = "program";
 };
 
 class ExecutableGraph;

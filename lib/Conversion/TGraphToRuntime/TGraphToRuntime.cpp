@@ -584,8 +584,11 @@ struct ConvertTGraphToRuntimePass
 };
 } // namespace
 
-void mlir::tgraph::buildLowerToLLVMPipeline(OpPassManager &pm) {
-  pm.addPass(createConvertTGraphToRuntime());
+void mlir::tgraph::buildLowerToLLVMPipeline(OpPassManager &pm,
+                                            StringRef mode) {
+  ConvertTGraphToRuntimeOptions options;
+  options.mode = mode.str();
+  pm.addPass(createConvertTGraphToRuntime(options));
   pm.addPass(createConvertFuncToLLVMPass());
   pm.addPass(createArithToLLVMConversionPass());
   pm.addPass(createConvertControlFlowToLLVMPass());
@@ -598,5 +601,5 @@ void mlir::tgraph::registerTGraphConversionPassesAndPipelines() {
       "tgraph-lower-to-llvm",
       "convert-tgraph-to-runtime, then func, arith and cf to the LLVM "
       "dialect (ready for mlir-translate --mlir-to-llvmir)",
-      buildLowerToLLVMPipeline);
+      [](OpPassManager &pm) { buildLowerToLLVMPipeline(pm); });
 }
