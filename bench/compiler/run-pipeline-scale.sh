@@ -17,7 +17,7 @@ out="$root/bench/results/compiler-pipeline.md"
   echo "generate = building the logical-form IR in memory, pipeline = all passes"
   echo "from tgraph-verify-contracts to tgraph-schedule, cpus=2; lower+jit ="
   echo "convert-tgraph-to-runtime in the given mode, the LLVM dialect, and"
-  echo "MLIR's ExecutionEngine at -O0 up to the instantiate function's address;"
+  X
   echo "instantiate = running it: building and finalizing the runtime graph)."
   echo
   echo '```'

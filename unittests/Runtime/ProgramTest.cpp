@@ -162,4 +162,60 @@ TEST(Program, RejectsMalformedPrograms) {
   ASSERT_TGRT(tgrt_graph_destroy(g));
 }
 
+// Tests random corruptions of a valid program never crash or hang: each is
+// built (a status comes back, and a graph only on success) and, when it
+// builds, replayed. The sanitizer builds run this too.
+TEST(Program, CorruptedProgramsFailCleanly) {
+  Runtime rt(2, 1, 2, 1);
+  ASSERT_TGRT(tgrt_register_cpu_kernel(rt, "rec", emptyKernel, nullptr));
+  ASSERT_TGRT(tgrt_register_gpu_kernel(rt, "value", emptyKernel, nullptr,
+                                       TGRT_KERNEL_STREAM_ORDERED));
+  const std::vector<uint64_t> valid = {
+      TGRT_PROGRAM_VERSION,
+      TGRT_OP_SET_NUM_PARAMS, 1,
+      TGRT_OP_ADD_TASK, kRec, TGRT_PROC_CPU, 0, 0, 1,
+      TGRT_OP_ADD_ARG_PARAM, 0, 0,
+      TGRT_OP_ADD_TASK, kValue, TGRT_PROC_GPU, 0, 1, 0,
+      TGRT_OP_ADD_ARG_VALUE, 1, 0, 0,
+      TGRT_OP_PRED_FROM_VALUE, 0, 0,
+      TGRT_OP_SET_PREDICATE, 1, 0, TGRT_PRED_GUARDED,
+      TGRT_OP_ADD_JOIN,
+      TGRT_OP_ADD_DEP, 0, 2, TGRT_DEP_HOST,
+      TGRT_OP_ADD_DEP, 1, 2, TGRT_DEP_DEVICE,
+  };
+  uint64_t seed = 0x9e3779b97f4a7c15ull;
+  auto next = [&] {
+    seed ^= seed << 13;
+    seed ^= seed >> 7;
+    seed ^= seed << 17;
+    return seed;
+  };
+  const uint64_t interesting[] = {0, 1, 2, 3, 17, 18, 255, 0xffffffffull,
+                                  0x100000000ull, ~0ull};
+  int built = 0;
+  for (int i = 0; i < 3000; ++i) {
+    std::vector<uint64_t> words = valid;
+    for (int k = 1 + int(next() % 3); k > 0; --k) {
+      uint64_t &w = words[1 + next() % (words.size() - 1)];
+      w = next() % 2 ? interesting[next() % 10] : next();
+    }
+    if (next() % 4 == 0)
+      words.resize(1 + next() % words.size());
+    tgrt_graph g = nullptr;
+    tgrt_status s = build(rt, words, &g);
+    ASSERT_EQ(s == TGRT_OK, g != nullptr) << "case " << i;
+    if (!g)
+      continue;
+    ++built;
+    const uint64_t param = 5;
+    tgrt_event done = nullptr;
+    if (tgrt_graph_replay(g, nullptr, 0, &param, 1, &done) == TGRT_OK) {
+      waitEvent(done);
+      tgrt_event_release(done);
+    }
+    ASSERT_TGRT(tgrt_graph_destroy(g));
+  }
+  EXPECT_GT(built, 0) << "some corruptions are harmless (e.g. a stream)";
+}
+
 } // namespace
