@@ -22,17 +22,6 @@ namespace {
 constexpr uint32_t kDeviceGraphFlags =
     TGRT_KERNEL_STREAM_ORDERED | TGRT_KERNEL_CAPTURABLE;
 
-tgrt_status replayAndWait(tgrt_graph g, const uint64_t *params = nullptr,
-                          uint32_t numParams = 0) {
-  tgrt_event done = nullptr;
-  tgrt_status s = tgrt_graph_replay(g, nullptr, 0, params, numParams, &done);
-  if (s != TGRT_OK)
-    return s;
-  s = waitEvent(done);
-  tgrt_event_release(done);
-  return s;
-}
-
 int32_t captured(tgrt_graph g) {
   int32_t c = -1;
   EXPECT_TGRT(tgrt_graph_last_replay_captured(g, &c));

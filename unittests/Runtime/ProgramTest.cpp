@@ -32,17 +32,6 @@ tgrt_status build(tgrt_runtime rt, const std::vector<uint64_t> &words,
                           sizeof kStrings, g);
 }
 
-tgrt_status replayAndWait(tgrt_graph g, const uint64_t *params,
-                          uint32_t numParams) {
-  tgrt_event done = nullptr;
-  tgrt_status s = tgrt_graph_replay(g, nullptr, 0, params, numParams, &done);
-  if (s != TGRT_OK)
-    return s;
-  s = waitEvent(done);
-  tgrt_event_release(done);
-  return s;
-}
-
 // Tests a program with every kind of call builds a graph that replays like
 // the one the calls build: order from dependences, a parameter argument, a
 // task value argument, a predicate from a value with an else value, a copy

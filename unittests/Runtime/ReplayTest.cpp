@@ -28,17 +28,6 @@ uint32_t addRecordTask(tgrt_graph g, const char *kernel, int32_t kind,
   return node;
 }
 
-tgrt_status replayAndWait(tgrt_graph g, const uint64_t *params = nullptr,
-                          uint32_t numParams = 0) {
-  tgrt_event done = nullptr;
-  tgrt_status s = tgrt_graph_replay(g, nullptr, 0, params, numParams, &done);
-  if (s != TGRT_OK)
-    return s;
-  s = waitEvent(done);
-  tgrt_event_release(done);
-  return s;
-}
-
 // Tests a chain on one worker runs in order, replay after replay.
 TEST(Replay, ChainOnOneWorker) {
   Runtime rt(1);

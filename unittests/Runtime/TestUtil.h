@@ -89,6 +89,19 @@ inline tgrt_status waitEvent(tgrt_event e) {
   return tgrt_event_wait_timeout(e, 60ull * 1000 * 1000 * 1000);
 }
 
+/// Replays `g` once (no preconditions) and waits for it.
+inline tgrt_status replayAndWait(tgrt_graph g,
+                                 const uint64_t *params = nullptr,
+                                 uint32_t numParams = 0) {
+  tgrt_event done = nullptr;
+  tgrt_status s = tgrt_graph_replay(g, nullptr, 0, params, numParams, &done);
+  if (s != TGRT_OK)
+    return s;
+  s = waitEvent(done);
+  tgrt_event_release(done);
+  return s;
+}
+
 /// Spins (with sleeps) until `cond` holds or a generous bound passes.
 template <typename Fn> bool eventually(Fn cond) {
   auto end = std::chrono::steady_clock::now() + std::chrono::seconds(30);
