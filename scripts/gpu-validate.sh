@@ -12,6 +12,7 @@
 #   env TGRAPH_GPU_BUILD_DIR  build folder (default: <repo>/build-gpu)
 #   env JOBS                  build parallelism (default: nproc)
 #   env TGRAPH_GPU_QUICK=1    skip compute-sanitizer and the CPU benchmarks
+#   env TGRAPH_GPU_STEP_TIMEOUT  seconds per step (default 180; 124 = hung)
 #
 # What runs (each step that has its binary; missing ones are reported):
 #   tgrt_gpu_tests        GoogleTest, real CUDA streams (label gpu)
@@ -88,7 +89,8 @@ step() {
     return
   fi
   local start=$SECONDS
-  if "$@" >"$out/$log" 2>&1; then
+  # A bound per step, so that a hang costs minutes, not the GPU session.
+  if timeout "${TGRAPH_GPU_STEP_TIMEOUT:-180}" "$@" >"$out/$log" 2>&1; then
     note "$name: ok ($((SECONDS - start)) s, $log)"
   else
     note "$name: FAIL (exit $?, $((SECONDS - start)) s, $log)"
@@ -104,7 +106,7 @@ if grep -q "\[  SKIPPED \]" "$out/gpu-tests.txt" 2>/dev/null; then
   status=1
 fi
 if [ "${TGRAPH_GPU_QUICK:-0}" != 1 ] && command -v compute-sanitizer >/dev/null 2>&1; then
-  step "compute-sanitizer memcheck" sanitizer.txt timeout 300 compute-sanitizer \
+  step "compute-sanitizer memcheck" sanitizer.txt compute-sanitizer \
     --tool memcheck --error-exitcode 3 "$bin/tgrt_gpu_tests" --gtest_color=no
   grep -E "ERROR SUMMARY" "$out/sanitizer.txt" | tee -a "$summary"
 fi
