@@ -90,10 +90,15 @@ step() {
   fi
   local start=$SECONDS
   # A bound per step, so that a hang costs minutes, not the GPU session.
-  if timeout "${TGRAPH_GPU_STEP_TIMEOUT:-180}" "$@" >"$out/$log" 2>&1; then
+  local rc=0
+  timeout "${TGRAPH_GPU_STEP_TIMEOUT:-180}" "$@" >"$out/$log" 2>&1 || rc=$?
+  if [ "$rc" = 0 ]; then
     note "$name: ok ($((SECONDS - start)) s, $log)"
+  elif [ "$rc" = 77 ]; then
+    note "$name: skipped (no GPU), $log"
+    status=1
   else
-    note "$name: FAIL (exit $?, $((SECONDS - start)) s, $log)"
+    note "$name: FAIL (exit $rc$([ "$rc" = 124 ] && echo ', timed out'), $((SECONDS - start)) s, $log)"
     tail -20 "$out/$log"
     status=1
   fi
