@@ -271,6 +271,13 @@ int main(int argc, char **argv) {
       if (info->numNodes)
         llvm::outs() << llvm::format(", %.1f ns per node",
                                      elapsed / replays / info->numNodes);
+      // All-GPU graphs of capturable kernels (the GPU built-ins are)
+      // replay from a recorded device graph (docs/runtime.md).
+      int32_t recorded = 0;
+      if (tgrt_graph_last_replay_captured(graph.handle(), &recorded) ==
+              TGRT_OK &&
+          recorded)
+        llvm::outs() << ", as a device graph";
       llvm::outs() << "\n";
     }
     std::vector<int64_t> log = tgraph_run::takeRecordLog();
