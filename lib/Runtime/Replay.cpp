@@ -472,8 +472,11 @@ void tgrt_graph_impl::issue(uint32_t node, Processor &proc) {
   if (traced)
     trace[node].hostEnd = nowNs();
   issued[x.state].store(1, std::memory_order_release);
-  // Release device successors now: they may be issued before we run.
-  signalRange(x.issueBegin, x.issueEnd);
+  // Release device successors now: they may be issued before we run. (A
+  // single issuer issues them next anyway, in topological order: their
+  // counters would only wake idle stream threads.)
+  if (!singleIssuer)
+    signalRange(x.issueBegin, x.issueEnd);
   if (x.callbackAfter) {
     CallbackRange *range = &callbackRanges[x.callbackRange];
     if (backend.enqueueHostFn(x.stream, &rangeDone, range, error) != TGRT_OK) {
