@@ -763,9 +763,12 @@ tgrt_status runProgram(tgrt_graph g, const uint64_t *w, uint64_t n,
   }
   uint64_t pc = 1;
   uint32_t out = 0;
-  // Operand counts per opcode (index = opcode).
+  // Operand counts per opcode (index = opcode), and which operands are
+  // 64-bit words (bit i: operand i); every other one must fit 32 bits.
   static const uint8_t kOperands[] = {0, 1, 5, 2, 2, 3, 3, 10, 3,
                                       0, 2, 3, 1, 2, 1, 2, 2, 3};
+  static const uint16_t kWide[] = {0, 0, 0, 0b10, 0, 0, 0b100, 0b1101101000,
+                                   0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
   constexpr uint64_t kNumOps = sizeof(kOperands) / sizeof(kOperands[0]);
   while (pc < n) {
     const uint64_t op = w[pc];
@@ -778,6 +781,12 @@ tgrt_status runProgram(tgrt_graph g, const uint64_t *w, uint64_t n,
       return setError(TGRT_ERROR_INVALID_ARGUMENT,
                       "the program ends inside a call");
     const uint64_t *a = w + pc + 1;
+    for (int i = 0; i < kOperands[op]; ++i)
+      if (!(kWide[op] >> i & 1) && a[i] > UINT32_MAX)
+        return setError(TGRT_ERROR_INVALID_ARGUMENT,
+                        "operand " + std::to_string(i) + " (" +
+                            std::to_string(a[i]) +
+                            ") does not fit the call's 32-bit parameter");
     pc += 1 + kOperands[op];
     auto u32 = [&](int i) { return static_cast<uint32_t>(a[i]); };
     auto i32 = [&](int i) { return static_cast<int32_t>(a[i]); };

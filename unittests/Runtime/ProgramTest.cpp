@@ -113,6 +113,10 @@ TEST(Program, RejectsMalformedPrograms) {
       {{TGRT_PROGRAM_VERSION, TGRT_OP_ADD_COPY, TGRT_PROC_CPU, 0, 0, 0x1000,
         TGRT_MEM_HOST, 0, 0, TGRT_MEM_HOST, 0, 8},
        TGRT_ERROR_INVALID_ARGUMENT, "has a pointer"},
+      // A node id that only fits 64 bits (truncated, it would be node 0).
+      {{TGRT_PROGRAM_VERSION, TGRT_OP_ADD_TASK, kRec, TGRT_PROC_CPU, 0, 0, 0,
+        TGRT_OP_ADD_ARG, 0x100000000ull, 5},
+       TGRT_ERROR_INVALID_ARGUMENT, "does not fit the call's 32-bit"},
       // A call the runtime refuses: the message names the word and the call.
       {{TGRT_PROGRAM_VERSION, TGRT_OP_ADD_TASK, kRec, TGRT_PROC_CPU, 0, 0, 0,
         TGRT_OP_ADD_DEP, 0, 5, TGRT_DEP_HOST},
