@@ -747,8 +747,47 @@ tgrt_status tgrt_graph_finalize(tgrt_graph g) {
 }
 
 namespace {
+/// How a program call's operands look: how many, and which are 64-bit
+/// words (bit i: operand i; every other one must fit 32 bits). Derived from
+/// tgrt_symbols.def, the table the lowering encodes with, so the two cannot
+/// disagree: the operands are the parameters after the graph, without the
+/// out-pointer ('o'); 'i' is 32-bit, 'l', 'p' (a copy's pointer, 0) and 's'
+/// (a string-table offset) are 64-bit.
+struct ProgramCall {
+  uint8_t operands = 0;
+  uint16_t wide = 0;
+};
+constexpr uint32_t kNumProgramOps = TGRT_OP_SET_PREDICATE + 1;
+struct ProgramTable {
+  ProgramCall calls[kNumProgramOps];
+};
+constexpr ProgramCall describeCall(const char *params) {
+  ProgramCall call;
+  for (const char *c = params + 1; *c; ++c) {
+    if (*c == 'o')
+      continue;
+    if (*c != 'i')
+      call.wide |= uint16_t(1u << call.operands);
+    ++call.operands;
+  }
+  return call;
+}
+constexpr ProgramTable makeProgramTable() {
+  ProgramTable table;
+#define TGRT_SYMBOL(name, params, opcode)                                      \
+  if (int(opcode) != 0)                                                       \
+    table.calls[opcode] = describeCall(params);
+#include "tgraph/Runtime/tgrt_symbols.def"
+#undef TGRT_SYMBOL
+  return table;
+}
+constexpr ProgramTable kProgramTable = makeProgramTable();
+static_assert(kProgramTable.calls[TGRT_OP_ADD_COPY].operands == 10 &&
+                  kProgramTable.calls[TGRT_OP_ADD_COPY].wide == 0b1101101000,
+              "tgrt_symbols.def: tgrt_graph_add_copy's parameters");
+
 /// Runs one graph program (see tgrt.h) on `g`. Returns the first failing
-/// call's status; `where` then describes the word it started at.
+/// call's status; `where` then says where.
 tgrt_status runProgram(tgrt_graph g, const uint64_t *w, uint64_t n,
                        const char *strings, uint64_t stringsSize,
                        std::string &where) {
@@ -763,31 +802,36 @@ tgrt_status runProgram(tgrt_graph g, const uint64_t *w, uint64_t n,
   }
   uint64_t pc = 1;
   uint32_t out = 0;
-  // Operand counts per opcode (index = opcode), and which operands are
-  // 64-bit words (bit i: operand i); every other one must fit 32 bits.
-  static const uint8_t kOperands[] = {0, 1, 5, 2, 2, 3, 3, 10, 3,
-                                      0, 2, 3, 1, 2, 1, 2, 2, 3};
-  static const uint16_t kWide[] = {0, 0, 0, 0b10, 0, 0, 0b100, 0b1101101000,
-                                   0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
-  constexpr uint64_t kNumOps = sizeof(kOperands) / sizeof(kOperands[0]);
+  // Formatted only on an error: the loop runs once per call of a graph.
+  auto at = [&](uint64_t callPc) {
+    where = "word " + std::to_string(callPc) + " (opcode " +
+            std::to_string(w[callPc]) + ")";
+  };
   while (pc < n) {
     const uint64_t op = w[pc];
-    where = "word " + std::to_string(pc) + " (opcode " + std::to_string(op) +
-            ")";
-    if (op == 0 || op >= kNumOps)
+    const uint64_t callPc = pc;
+    if (op == 0 || op >= kNumProgramOps ||
+        (kProgramTable.calls[op].operands == 0 && op != TGRT_OP_ADD_JOIN)) {
+      at(callPc);
       return setError(TGRT_ERROR_INVALID_ARGUMENT,
                       "unknown program opcode " + std::to_string(op));
-    if (n - pc - 1 < kOperands[op])
+    }
+    const ProgramCall &call = kProgramTable.calls[op];
+    if (n - pc - 1 < call.operands) {
+      at(callPc);
       return setError(TGRT_ERROR_INVALID_ARGUMENT,
                       "the program ends inside a call");
+    }
     const uint64_t *a = w + pc + 1;
-    for (int i = 0; i < kOperands[op]; ++i)
-      if (!(kWide[op] >> i & 1) && a[i] > UINT32_MAX)
+    for (int i = 0; i < call.operands; ++i)
+      if (!(call.wide >> i & 1) && a[i] > UINT32_MAX) {
+        at(callPc);
         return setError(TGRT_ERROR_INVALID_ARGUMENT,
                         "operand " + std::to_string(i) + " (" +
                             std::to_string(a[i]) +
                             ") does not fit the call's 32-bit parameter");
-    pc += 1 + kOperands[op];
+      }
+    pc += 1 + call.operands;
     auto u32 = [&](int i) { return static_cast<uint32_t>(a[i]); };
     auto i32 = [&](int i) { return static_cast<int32_t>(a[i]); };
     auto str = [&](int i) -> const char * {
@@ -802,9 +846,11 @@ tgrt_status runProgram(tgrt_graph g, const uint64_t *w, uint64_t n,
       s = tgrt_graph_set_num_params(g, u32(0));
       break;
     case TGRT_OP_ADD_TASK:
-      if (!str(0))
+      if (!str(0)) {
+        at(callPc);
         return setError(TGRT_ERROR_INVALID_ARGUMENT,
                         "a kernel name is outside the string table");
+      }
       s = tgrt_graph_add_task(g, str(0), i32(1), u32(2), u32(3), u32(4), &out);
       break;
     case TGRT_OP_ADD_ARG:
@@ -820,10 +866,12 @@ tgrt_status runProgram(tgrt_graph g, const uint64_t *w, uint64_t n,
       s = tgrt_graph_set_else_value(g, u32(0), u32(1), a[2]);
       break;
     case TGRT_OP_ADD_COPY:
-      if (a[3] || a[6])
+      if (a[3] || a[6]) {
+        at(callPc);
         return setError(TGRT_ERROR_INVALID_ARGUMENT,
                         "a program's copy has a pointer; bind its buffers "
                         "with COPY_BIND_PARAM");
+      }
       s = tgrt_graph_add_copy(g, i32(0), u32(1), u32(2), nullptr, i32(4), a[5],
                               nullptr, i32(7), a[8], a[9], &out);
       break;
@@ -834,9 +882,11 @@ tgrt_status runProgram(tgrt_graph g, const uint64_t *w, uint64_t n,
       s = tgrt_graph_add_join(g, &out);
       break;
     case TGRT_OP_SET_NODE_NAME:
-      if (!str(1))
+      if (!str(1)) {
+        at(callPc);
         return setError(TGRT_ERROR_INVALID_ARGUMENT,
                         "a node name is outside the string table");
+      }
       s = tgrt_graph_set_node_name(g, u32(0), str(1));
       break;
     case TGRT_OP_ADD_DEP:
@@ -861,8 +911,10 @@ tgrt_status runProgram(tgrt_graph g, const uint64_t *w, uint64_t n,
       s = tgrt_graph_set_predicate(g, u32(0), u32(1), i32(2));
       break;
     }
-    if (s != TGRT_OK)
+    if (s != TGRT_OK) {
+      at(callPc);
       return s;
+    }
   }
   where = "finalize";
   return tgrt_graph_finalize(g);
@@ -883,7 +935,8 @@ tgrt_status tgrt_graph_build(tgrt_runtime rt, const char *name,
     return setError(TGRT_ERROR_INVALID_ARGUMENT,
                     "tgrt_graph_build: strings is null");
   tgrt_graph g = nullptr;
-  TGRT_TRY(tgrt_graph_create(rt, name, &g));
+  if (tgrt_status s = tgrt_graph_create(rt, name, &g))
+    return setError(s, std::string("tgrt_graph_build: ") + tgrt_last_error());
   std::string where;
   tgrt_status s = TGRT_OK;
   try {

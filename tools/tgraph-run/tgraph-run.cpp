@@ -77,6 +77,12 @@ static cl::opt<unsigned> gpus("gpus", cl::desc("GPUs; default: the module's "
 static cl::opt<bool> printIR("print-lowered",
                              cl::desc("Print the lowered LLVM-dialect module"),
                              cl::cat(category));
+static cl::opt<std::string>
+    lowering("lowering",
+             cl::desc("convert-tgraph-to-runtime's mode: program (default; "
+                      "one tgrt_graph_build call) or calls (one call per "
+                      "node, argument and edge)"),
+             cl::init("program"), cl::cat(category));
 
 namespace {
 int fail(const llvm::Twine &message) {
@@ -122,6 +128,7 @@ int main(int argc, char **argv) {
   // diagnostics of the pipeline and the lowering go to the source manager's
   // handler (with the source lines), so only other errors are printed here.
   CompileOptions options;
+  options.lowering = lowering;
   if (cpus.getNumOccurrences())
     options.cpus = cpus;
   if (gpus.getNumOccurrences())

@@ -36,11 +36,34 @@ constexpr bool matches(R (*)(A...), const char *spec) {
   if (!std::is_same_v<R, tgrt_status>)
     return false;
   const char classes[] = {abiClass<A>()..., '\0'};
-  for (size_t i = 0; i <= sizeof...(A); ++i)
-    if (spec[i] != classes[i])
+  for (size_t i = 0; i <= sizeof...(A); ++i) {
+    // s (a string) and o (an out-parameter) are pointers too.
+    char c = spec[i] == 's' || spec[i] == 'o' ? 'p' : spec[i];
+    if (c != classes[i])
+      return false;
+  }
+  return true;
+}
+
+/// Every program opcode appears once, and only on rows that create or
+/// change a graph (never create, destroy, finalize or build themselves).
+constexpr bool opcodesUnique() {
+  bool seen[64] = {};
+#define TGRT_SYMBOL(name, params, opcode)                                      \
+  if (int(opcode) != 0) {                                                     \
+    if (opcode >= 64 || seen[opcode])                                          \
+      return false;                                                            \
+    seen[opcode] = true;                                                       \
+  }
+#include "tgraph/Runtime/tgrt_symbols.def"
+#undef TGRT_SYMBOL
+  for (int op = TGRT_OP_SET_NUM_PARAMS; op <= TGRT_OP_SET_PREDICATE; ++op)
+    if (!seen[op])
       return false;
   return true;
 }
+static_assert(opcodesUnique(),
+              "tgrt_symbols.def: each tgrt_program_op on exactly one row");
 
 #define TGRT_SYMBOL(name, params, opcode)                                      \
   static_assert(matches(&name, params),                                        \

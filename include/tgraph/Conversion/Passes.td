@@ -53,9 +53,9 @@ def ConvertTGraphToRuntime
   let options = [
     Option<"mode", "mode", "std::string", /*default=*/"\"program\"",
            "How the instantiate function builds the graph: 'program' (one "
-           "tgrt_graph_build call running constant words: compiles in time "
-           "independent of the graph's size) or 'calls' (one tgrt call per "
-           "node, argument and edge: readable IR)">
+           "tgrt_graph_build call running constant words: the code LLVM "
+           "compiles does not grow with the graph) or 'calls' (one tgrt "
+           "call per node, argument and edge: readable IR)">
   ];
   let dependentDialects = ["::mlir::LLVM::LLVMDialect",
                            "::mlir::func::FuncDialect",

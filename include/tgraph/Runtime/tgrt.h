@@ -282,6 +282,8 @@ TGRT_API tgrt_status tgrt_graph_num_nodes(tgrt_graph graph,
  * convert-tgraph-to-runtime emits one program per graph, so instantiating a
  * graph of a million ops is a loop here, not a million calls of straight-line
  * code (slow to compile). */
+/* 32-bit operands are zero-extended words. Opcodes are append-only; any
+ * change to an existing opcode's operands bumps the version. */
 #define TGRT_PROGRAM_VERSION 1
 typedef enum tgrt_program_op {
   TGRT_OP_SET_NUM_PARAMS = 1,  /* num_params */

@@ -35,7 +35,7 @@ namespace {
 /// A row of the runtime symbol table
 /// (include/tgraph/Runtime/tgrt_symbols.def).
 struct RuntimeSymbol {
-  llvm::StringRef params; ///< p = pointer, i = i32, l = i64
+  llvm::StringRef params; ///< p/s/o = pointer, i = i32, l = i64
   int opcode;             ///< its tgrt_program_op, or 0
 };
 const llvm::StringMap<RuntimeSymbol> &runtimeSymbols() {
@@ -157,9 +157,9 @@ func::FuncOp GraphLowering::declare(StringRef name) {
   SmallVector<Type> types;
   auto ptr = LLVM::LLVMPointerType::get(b.getContext());
   for (char c : params)
-    types.push_back(c == 'p' ? Type(ptr)
-                    : c == 'i' ? Type(b.getI32Type())
-                               : Type(b.getI64Type()));
+    types.push_back(c == 'i'   ? Type(b.getI32Type())
+                    : c == 'l' ? Type(b.getI64Type())
+                               : Type(ptr)); // p, s, o
   OpBuilder::InsertionGuard guard(b);
   b.setInsertionPointToStart(module.getBody());
   auto fn = func::FuncOp::create(b, loc, name,
@@ -198,7 +198,9 @@ LLVM::GlobalOp GraphLowering::constantGlobal(StringRef name, Type type,
 
 void GraphLowering::call(StringRef name, ArrayRef<Operand> args) {
   if (asProgram) {
-    program.push_back(uint64_t(runtimeSymbols().lookup(name).opcode));
+    const int opcode = runtimeSymbols().lookup(name).opcode;
+    assert(opcode > 0 && "a call with no program opcode in a program");
+    program.push_back(uint64_t(opcode));
     for (const Operand &a : args) {
       switch (a.kind) {
       case Operand::Graph:
@@ -217,7 +219,9 @@ void GraphLowering::call(StringRef name, ArrayRef<Operand> args) {
         program.push_back(it->second);
         break;
       }
-      case Operand::I32:
+      case Operand::I32: // zero-extended, like the C call's 32 bits
+        program.push_back(uint32_t(a.value));
+        break;
       case Operand::I64:
         program.push_back(a.value);
         break;
@@ -386,6 +390,9 @@ LogicalResult GraphLowering::setPredicate(Operation *op, unsigned node) {
 
 LogicalResult GraphLowering::lowerTask(TaskOp task) {
   unsigned node = nodeIds.lookup(task);
+  if (task.getKernel().contains('\0'))
+    return task.emitOpError("calls a kernel whose name contains a NUL "
+                            "character, which the runtime cannot look up");
   FailureOr<Processor> proc = processorOf(task);
   if (failed(proc))
     return failure();
@@ -506,16 +513,19 @@ LogicalResult GraphLowering::run() {
     if (failed(lowerOps()))
       return failure();
     // The words and the strings as constants, and one call that runs them.
-    std::string base = "__tgraph_program_" + graph.getSymName().str();
+    // Prefixes no graph name can make collide: __tgraph_words_<g> and
+    // __tgraph_strings_<g> (kernel and graph names: __tgraph_str_<n>).
+    std::string name = graph.getSymName().str();
     auto words = LLVM::LLVMArrayType::get(b.getI64Type(), program.size());
     auto wordsValue = DenseElementsAttr::get(
         RankedTensorType::get({int64_t(program.size())}, b.getI64Type()),
         llvm::ArrayRef<uint64_t>(program));
-    LLVM::GlobalOp wordsGlobal = constantGlobal(base, words, wordsValue, 8);
+    LLVM::GlobalOp wordsGlobal =
+        constantGlobal("__tgraph_words_" + name, words, wordsValue, 8);
     programStrings.push_back('\0'); // never empty
     auto chars = LLVM::LLVMArrayType::get(b.getI8Type(), programStrings.size());
     LLVM::GlobalOp stringsGlobal = constantGlobal(
-        base + "_strings", chars, b.getStringAttr(programStrings), 1);
+        "__tgraph_strings_" + name, chars, b.getStringAttr(programStrings), 1);
     beginFunction();
     Value graphSlot = LLVM::AllocaOp::create(b, loc, ptr, ptr, constI64(1));
     Block *entry = b.getInsertionBlock();
@@ -555,13 +565,13 @@ struct ConvertTGraphToRuntimePass
     ModuleOp module = getOperation();
     OpBuilder builder(&getContext());
     llvm::StringMap<LLVM::GlobalOp> strings;
+    if (mode != "program" && mode != "calls") {
+      emitError(module.getLoc(), "convert-tgraph-to-runtime: mode must be "
+                                 "'program' or 'calls', not '")
+          << mode << "'";
+      return signalPassFailure();
+    }
     for (GraphOp graph : llvm::make_early_inc_range(module.getOps<GraphOp>())) {
-      if (mode != "program" && mode != "calls") {
-        module.emitError("convert-tgraph-to-runtime: mode must be 'program' "
-                         "or 'calls', not '")
-            << mode << "'";
-        return signalPassFailure();
-      }
       GraphLowering lowering(graph, builder, strings, mode == "program");
       if (failed(lowering.run()))
         return signalPassFailure();
@@ -584,6 +594,15 @@ struct ConvertTGraphToRuntimePass
 };
 } // namespace
 
+namespace {
+struct LowerToLLVMOptions : public PassPipelineOptions<LowerToLLVMOptions> {
+  Option<std::string> mode{
+      *this, "mode",
+      llvm::cl::desc("convert-tgraph-to-runtime's mode: program or calls"),
+      llvm::cl::init("program")};
+};
+} // namespace
+
 void mlir::tgraph::buildLowerToLLVMPipeline(OpPassManager &pm,
                                             StringRef mode) {
   ConvertTGraphToRuntimeOptions options;
@@ -597,9 +616,11 @@ void mlir::tgraph::buildLowerToLLVMPipeline(OpPassManager &pm,
 
 void mlir::tgraph::registerTGraphConversionPassesAndPipelines() {
   registerTGraphConversionPasses();
-  PassPipelineRegistration<>(
+  PassPipelineRegistration<LowerToLLVMOptions>(
       "tgraph-lower-to-llvm",
       "convert-tgraph-to-runtime, then func, arith and cf to the LLVM "
       "dialect (ready for mlir-translate --mlir-to-llvmir)",
-      [](OpPassManager &pm) { buildLowerToLLVMPipeline(pm); });
+      [](OpPassManager &pm, const LowerToLLVMOptions &options) {
+        buildLowerToLLVMPipeline(pm, options.mode);
+      });
 }
