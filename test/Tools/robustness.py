@@ -26,9 +26,10 @@ def ok(code, err):
         code == 1 and re.search(r"(<stdin>|loc\(|-):\d+:\d+: error:", err))
 
 
-# Each input is parsed alone and also pushed through the whole pipeline, so
+# Each input is parsed alone and also pushed through the whole pipeline and
+# the lowering to the LLVM dialect (graph programs), so
 # that passes meet malformed-but-valid IR too.
-MODES = [[], ["--tgraph-pipeline=gpus=1"]]
+MODES = [[], ["--tgraph-pipeline=gpus=1", "--tgraph-lower-to-llvm"]]
 
 
 def check_one(job, mode):
