@@ -1039,6 +1039,14 @@ tgrt_status tgrt_graph_set_tracing(tgrt_graph g, int32_t enabled) {
   TGRT_TRY(checkGraph(g, "tgrt_graph_set_tracing"));
   TGRT_TRY(tgrt_graph_wait_idle(g));
   TGRT_GUARD_BEGIN
+  // Replays start under g->mu: holding it, an idle graph stays idle while
+  // the replay path's unlocked reads of `tracing` and `trace` change.
+  std::lock_guard<std::mutex> lock(g->mu);
+  if (g->running || !g->queued.empty())
+    return setError(TGRT_ERROR_INVALID_STATE,
+                    "tgrt_graph_set_tracing: graph '" + g->name +
+                        "' started a replay meanwhile; change tracing while "
+                        "no other thread replays it");
   g->tracing = enabled != 0;
   if (g->tracing && g->finalized)
     g->trace.assign(g->nodes.size(), tgrt_graph_impl::Span{});

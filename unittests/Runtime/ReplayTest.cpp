@@ -13,6 +13,7 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <thread>
 
 using namespace tgrt_test;
 
@@ -898,6 +899,40 @@ TEST(Destroy, RefusesWhileAPreconditionIsPending) {
 }
 
 // --- Tracing.
+
+// Tests switching tracing while another thread replays: each switch either
+// applies (the graph was idle) or is refused, never races a replay (the
+// ThreadSanitizer build runs this).
+TEST(Trace, SetTracingWhileAnotherThreadReplays) {
+  Runtime rt(1, 1, 1, 1);
+  std::atomic<uint64_t> count{0};
+  ASSERT_TGRT(tgrt_register_cpu_kernel(rt, "count", countKernel, &count));
+  ASSERT_TGRT(tgrt_register_gpu_kernel(rt, "gcount", countKernel, &count,
+                                       TGRT_KERNEL_STREAM_ORDERED));
+  tgrt_graph g;
+  ASSERT_TGRT(tgrt_graph_create(rt, "traced", &g));
+  uint32_t a, b;
+  ASSERT_TGRT(tgrt_graph_add_task(g, "count", TGRT_PROC_CPU, 0, 0, 0, &a));
+  ASSERT_TGRT(tgrt_graph_add_task(g, "gcount", TGRT_PROC_GPU, 0, 0, 0, &b));
+  ASSERT_TGRT(tgrt_graph_add_dep(g, a, b, TGRT_DEP_HOST));
+  ASSERT_TGRT(tgrt_graph_finalize(g));
+  const int replays = 300;
+  std::thread replayer([&] {
+    for (int r = 0; r < replays; ++r)
+      EXPECT_TGRT(replayAndWait(g));
+  });
+  int applied = 0;
+  for (int i = 0; i < 300; ++i) {
+    tgrt_status s = tgrt_graph_set_tracing(g, i % 2);
+    EXPECT_TRUE(s == TGRT_OK || s == TGRT_ERROR_INVALID_STATE)
+        << tgrt_last_error();
+    applied += s == TGRT_OK;
+  }
+  replayer.join();
+  EXPECT_GT(applied, 0);
+  EXPECT_EQ(count.load(), 2u * replays);
+  ASSERT_TGRT(tgrt_graph_destroy(g));
+}
 
 TEST(Trace, WritesChromeTraceJson) {
   Runtime rt(1, 1, 1, 1);

@@ -363,6 +363,8 @@ TGRT_API tgrt_status tgrt_graph_last_replay_captured(tgrt_graph graph,
 /* Tracing: when enabled, each replay records host and device spans;
  * tgrt_graph_write_trace writes the last completed replay as Chrome-trace
  * JSON (load it in chrome://tracing or ui.perfetto.dev). */
+/* set_tracing waits until the graph is idle; if another thread starts a
+ * replay meanwhile it fails with TGRT_ERROR_INVALID_STATE. */
 TGRT_API tgrt_status tgrt_graph_set_tracing(tgrt_graph graph, int32_t enabled);
 TGRT_API tgrt_status tgrt_graph_write_trace(tgrt_graph graph, const char *path);
 
