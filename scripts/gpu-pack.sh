@@ -14,7 +14,8 @@ rm -rf "$dest"
 mkdir -p "$dest/lib"
 for f in unittests/Runtime/tgrt_gpu_tests unittests/Runtime/tgrt_tests \
          unittests/Runtime/tgrt_alloc_tests bench/runtime/tgrt_bench_gpu \
-         bench/runtime/tgrt_bench_cpu bin/tgraph-aot-mixed bin/tgraph-bench-gpu; do
+         bench/runtime/tgrt_bench_cpu bin/tgraph-aot-mixed bin/tgraph-aot-pipeline \
+         bin/tgraph-bench-gpu; do
   [ -x "$build/$f" ] && cp "$build/$f" "$dest/"
 done
 # Task Bench dependence tables written next to tgraph-bench-gpu.

@@ -19,6 +19,7 @@
 #   compute-sanitizer     memcheck over tgrt_gpu_tests (when the tool exists)
 #   tgrt_tests, tgrt_alloc_tests   the CPU/emulated runtime tests
 #   tgraph-aot-mixed      examples/mixed.mlir compiled ahead of time, on CUDA
+#   tgraph-aot-pipeline   examples/gpu_pipeline.mlir (all GPU): a device graph
 #   tgrt_bench_gpu        host cost and makespan of 1000-kernel graphs:
 #                         tgrt replay vs direct stream launches vs a CUDA graph
 #   tgraph-bench-gpu      Task Bench on GPU tasks: tgraph vs direct vs CUDA graph
@@ -119,6 +120,9 @@ step "runtime tests" runtime-tests.txt "$bin/tgrt_tests" --gtest_color=no --gtes
 step "allocation tests" alloc-tests.txt "$bin/tgrt_alloc_tests" --gtest_color=no --gtest_brief=1
 step "aot mixed (cuda)" aot-mixed.txt "$bin/tgraph-aot-mixed" --device=cuda
 grep -E "^aot mixed" "$out/aot-mixed.txt" 2>/dev/null | tee -a "$summary"
+step "aot device graph (cuda)" aot-pipeline.txt "$bin/tgraph-aot-pipeline" \
+  --device=cuda --replays=200
+grep -E "^aot pipeline" "$out/aot-pipeline.txt" 2>/dev/null | tee -a "$summary"
 step "gpu runtime benchmarks" runtime-gpu.txt "$bin/tgrt_bench_gpu" \
   --benchmark_repetitions=5 --benchmark_report_aggregates_only=true \
   --benchmark_out="$out/runtime-gpu.json" --benchmark_out_format=json

@@ -14,65 +14,25 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "BuiltinKernels.h"
-#include "tgraph/Runtime/tgrt.h"
-
-#include <cstdio>
-#include <cstdlib>
-#include <cstring>
+#include "AotCommon.h"
 
 extern "C" tgrt_graph tgraph_instantiate_mixed(tgrt_runtime runtime);
 
 namespace {
 constexpr int kN = 16; // the graph's buffers hold 16 f64
-
-int fail(const char *what) {
-  std::fprintf(stderr, "tgraph-aot-mixed: error: %s: %s\n", what,
-               tgrt_last_error());
-  return 1;
-}
+constexpr const char *kTool = "tgraph-aot-mixed";
+int fail(const char *what) { return aot::fail(kTool, what); }
 } // namespace
 
 int main(int argc, char **argv) {
-  int32_t mode = TGRT_STREAMS_AUTO;
-  long replays = 10;
-  for (int i = 1; i < argc; ++i) {
-    const char *a = argv[i];
-    if (!std::strcmp(a, "--device=auto"))
-      mode = TGRT_STREAMS_AUTO;
-    else if (!std::strcmp(a, "--device=emulated"))
-      mode = TGRT_STREAMS_EMULATED;
-    else if (!std::strcmp(a, "--device=cuda"))
-      mode = TGRT_STREAMS_CUDA;
-    else if (!std::strncmp(a, "--replays=", 10) &&
-             (replays = std::strtol(a + 10, nullptr, 10)) > 0)
-      continue;
-    else {
-      std::fprintf(stderr, "usage: tgraph-aot-mixed "
-                           "[--device=auto|emulated|cuda] [--replays=N>0]\n");
-      return 1;
-    }
-  }
-  if (mode == TGRT_STREAMS_CUDA && tgrt_cuda_device_count() <= 0) {
-    std::printf("tgraph-aot-mixed: no CUDA GPU present; skipped\n");
-    return 77;
-  }
-
-  // The machine the graph was compiled for (its tgraph.machine attribute).
-  tgrt_config config;
-  tgrt_config_init(&config);
-  config.num_cpu_workers = 1;
-  config.num_gpus = 1;
-  config.streams_per_gpu = 2;
-  config.copy_streams_per_gpu = 1;
-  config.stream_mode = mode;
-  tgrt_runtime rt = nullptr;
-  if (tgrt_runtime_create(&config, &rt) != TGRT_OK)
-    return fail("cannot create the runtime");
-  int32_t cuda = 0;
-  tgrt_runtime_uses_cuda(rt, &cuda);
-  if (tgraph_run::registerBuiltinKernels(rt, cuda != 0) != TGRT_OK)
-    return fail("cannot register the kernels");
+  aot::Options options;
+  if (int rc = aot::parse(kTool, argc, argv, options); rc >= 0)
+    return rc;
+  const long replays = options.replays;
+  bool cuda = false;
+  tgrt_runtime rt = aot::makeRuntime(kTool, options, &cuda);
+  if (!rt)
+    return 1;
 
   // Graph arguments, in order: %x, %y (host), %dx, %dy (gpu).
   void *buffers[4] = {};
