@@ -10,25 +10,7 @@ set(report_lines "Total Tasks [0-9]+\n" "Total Dependencies [0-9]+\n"
     "Total FLOPs [0-9]+\n" "Total Bytes [0-9]+\n"
     "Elapsed Time [0-9.e+-]+ seconds\n" "FLOP/s [0-9.e+-]+\n" "B/s [0-9.e+-]+\n")
 
-function(run expect_rc)
-  execute_process(COMMAND ${BENCH} ${ARGN} RESULT_VARIABLE rc
-                  OUTPUT_VARIABLE out ERROR_VARIABLE err)
-  string(REPLACE ";" " " cmd "${ARGN}")
-  if(NOT rc EQUAL expect_rc)
-    message(FATAL_ERROR "${BENCH} ${cmd}: exit ${rc}, expected ${expect_rc}\n"
-                        "stdout:\n${out}\nstderr:\n${err}")
-  endif()
-  if(expect_rc EQUAL 0)
-    foreach(line ${report_lines})
-      if(NOT out MATCHES "${line}")
-        message(FATAL_ERROR "${BENCH} ${cmd}: no line matching '${line}'\n${out}")
-      endif()
-    endforeach()
-  elseif(NOT err MATCHES "validation failed")
-    message(FATAL_ERROR "${BENCH} ${cmd}: no 'validation failed'\n${err}")
-  endif()
-  set(last_out "${out}" PARENT_SCOPE)
-endfunction()
+include(${CMAKE_CURRENT_LIST_DIR}/CheckCommon.cmake)
 
 if(MODE STREQUAL "patterns")
   foreach(p ${all_patterns})

@@ -84,6 +84,28 @@ inline tgrt_runtime makeRuntime(const char *tool, const Options &o,
   return rt;
 }
 
+/// The graph's buffer arguments, in order: `n` buffers of `bytes` each, of
+/// the given memory kinds, and the replay parameters that pass them.
+/// Returns false after printing the error.
+inline bool allocBuffers(const char *tool, tgrt_runtime rt,
+                         const int32_t *kinds, int n, uint64_t bytes,
+                         void **buffers, uint64_t *params) {
+  for (int i = 0; i < n; ++i) {
+    if (tgrt_mem_alloc(rt, kinds[i], bytes, &buffers[i]) != TGRT_OK) {
+      fail(tool, "cannot allocate a buffer");
+      return false;
+    }
+    params[i] = reinterpret_cast<uintptr_t>(buffers[i]);
+  }
+  return true;
+}
+
+inline void freeBuffers(tgrt_runtime rt, const int32_t *kinds, int n,
+                        void **buffers) {
+  for (int i = 0; i < n; ++i)
+    tgrt_mem_free(rt, kinds[i], buffers[i]);
+}
+
 } // namespace aot
 
 #endif // TGRAPH_EXAMPLES_AOT_AOTCOMMON_H

@@ -39,12 +39,9 @@ int main(int argc, char **argv) {
   const int32_t kinds[4] = {TGRT_MEM_HOST, TGRT_MEM_HOST, TGRT_MEM_DEVICE,
                             TGRT_MEM_DEVICE};
   uint64_t params[4];
-  for (int i = 0; i < 4; ++i) {
-    if (tgrt_mem_alloc(rt, kinds[i], kN * sizeof(double), &buffers[i]) !=
-        TGRT_OK)
-      return fail("cannot allocate a buffer");
-    params[i] = reinterpret_cast<uintptr_t>(buffers[i]);
-  }
+  if (!aot::allocBuffers(kTool, rt, kinds, 4, kN * sizeof(double), buffers,
+                         params))
+    return 1;
   std::memset(buffers[1], 0, kN * sizeof(double));
 
   tgrt_graph graph = tgraph_instantiate_mixed(rt);
@@ -73,8 +70,7 @@ int main(int argc, char **argv) {
   std::printf("aot mixed: %s, %ld replays, sum %g y %g %g %g ...%s\n",
               cuda ? "CUDA streams" : "emulated streams", replays, sum, y[0],
               y[1], y[kN - 1], ok ? "" : "  WRONG (expected sum 48, y = 3)");
-  for (int i = 0; i < 4; ++i)
-    tgrt_mem_free(rt, kinds[i], buffers[i]);
+  aot::freeBuffers(rt, kinds, 4, buffers);
   tgrt_graph_destroy(graph);
   tgrt_runtime_destroy(rt);
   return ok ? 0 : 1;

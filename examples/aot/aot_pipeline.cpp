@@ -39,12 +39,9 @@ int main(int argc, char **argv) {
                             TGRT_MEM_HOST,   TGRT_MEM_DEVICE,
                             TGRT_MEM_DEVICE, TGRT_MEM_DEVICE};
   uint64_t params[6];
-  for (int i = 0; i < 6; ++i) {
-    if (tgrt_mem_alloc(rt, kinds[i], kN * sizeof(double), &buffers[i]) !=
-        TGRT_OK)
-      return fail("cannot allocate a buffer");
-    params[i] = reinterpret_cast<uintptr_t>(buffers[i]);
-  }
+  if (!aot::allocBuffers(kTool, rt, kinds, 6, kN * sizeof(double), buffers,
+                         params))
+    return 1;
   auto *x = static_cast<double *>(buffers[0]);
   auto *y = static_cast<const double *>(buffers[1]);
   auto *z = static_cast<const double *>(buffers[2]);
@@ -73,8 +70,7 @@ int main(int argc, char **argv) {
               "%ld wrong values%s\n",
               cuda ? "CUDA streams" : "emulated streams", options.replays,
               recorded, wrong, ok ? "" : "  FAILED");
-  for (int i = 0; i < 6; ++i)
-    tgrt_mem_free(rt, kinds[i], buffers[i]);
+  aot::freeBuffers(rt, kinds, 6, buffers);
   tgrt_graph_destroy(graph);
   tgrt_runtime_destroy(rt);
   return ok ? 0 : 1;
