@@ -16,9 +16,10 @@ out="$root/bench/results/compiler-pipeline.md"
   echo "command: \`bench/compiler/run-pipeline-scale.sh\` (one process per size;"
   echo "generate = building the logical-form IR in memory, pipeline = all passes"
   echo "from tgraph-verify-contracts to tgraph-schedule, cpus=2; lower+jit ="
-  echo "convert-tgraph-to-runtime in the given mode, the LLVM dialect, and"
-  X
-  echo "instantiate = running it: building and finalizing the runtime graph)."
+  echo "convert-tgraph-to-runtime in the given mode, the LLVM dialect and"
+  echo "creating MLIR's ExecutionEngine (-O0); instantiate = looking up the"
+  echo "instantiate function, which JIT-compiles it, and running it: building"
+  echo "and finalizing the runtime graph)."
   echo
   echo '```'
   for spec in "stencil_1d 100 100 3" "stencil_1d 100 1000 3" "stencil_1d 1000 1000 3" \

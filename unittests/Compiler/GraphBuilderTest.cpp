@@ -456,4 +456,25 @@ TEST_F(GraphBuilderTest, VerifyKeepsTheModule) {
       containsInOrder(text, {"tgraph.graph @g", "tgraph.task @nope()"}));
 }
 
+// Tests the placement attribute's verifier, which C++ callers reach
+// directly (the parser has no syntax for a CPU with a stream).
+TEST_F(GraphBuilderTest, ErrorProcPlacement) {
+  std::string message;
+  ScopedDiagnosticHandler handler(&context, [&](Diagnostic &d) {
+    message += d.str();
+    return success();
+  });
+  auto emit = [&] { return emitError(UnknownLoc::get(&context)); };
+  EXPECT_FALSE(ProcAttr::getChecked(emit, &context, ProcKind::cpu, 0u, int64_t(1),
+                                    /*copy=*/false));
+  EXPECT_HAS(message, "a CPU placement has no stream; write "
+                      "#tgraph.proc<cpu N>");
+  message.clear();
+  EXPECT_FALSE(ProcAttr::getChecked(emit, &context, ProcKind::gpu, 0u, int64_t(-2),
+                                    /*copy=*/false));
+  EXPECT_HAS(message, "a GPU stream index must be non-negative, got -2");
+  EXPECT_TRUE(ProcAttr::getChecked(emit, &context, ProcKind::gpu, 0u, int64_t(3),
+                                   /*copy=*/true));
+}
+
 } // namespace

@@ -341,8 +341,6 @@ void GraphOp::print(OpAsmPrinter &p) {
 }
 
 LogicalResult GraphOp::verify() {
-  if (getBody().empty())
-    return emitOpError("needs a body with one block");
   for (auto [i, type] : llvm::enumerate(getArgumentTypes())) {
     if (isa<EventType, PredType>(type) || isScalar(type))
       continue;
