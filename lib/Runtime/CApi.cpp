@@ -748,7 +748,7 @@ tgrt_status tgrt_graph_finalize(tgrt_graph g) {
 
 namespace {
 /// How a program call's operands look: how many, and which are 64-bit
-/// words (bit i: operand i; every other one must fit 32 bits). Derived from
+/// numbers (bit i: operand i; every other one must fit 32 bits). Derived from
 /// tgrt_symbols.def, the table the lowering encodes with, so the two cannot
 /// disagree: the operands are the parameters after the graph, without the
 /// out-pointer ('o'); 'i' is 32-bit, 'l', 'p' (a copy's pointer, 0) and 's'
@@ -785,53 +785,89 @@ constexpr ProgramTable kProgramTable = makeProgramTable();
 static_assert(kProgramTable.calls[TGRT_OP_ADD_COPY].operands == 10 &&
                   kProgramTable.calls[TGRT_OP_ADD_COPY].wide == 0b1101101000,
               "tgrt_symbols.def: tgrt_graph_add_copy's parameters");
+constexpr uint32_t kMaxOperands = 16; // ProgramCall::wide's bits
+constexpr bool operandsFit() {
+  for (const ProgramCall &call : kProgramTable.calls)
+    if (call.operands > kMaxOperands)
+      return false;
+  return true;
+}
+static_assert(operandsFit(), "a program call with over 16 operands");
+
+/// Reads the unsigned LEB128 number at p[pc] (see tgrt.h) and moves pc past
+/// it. Null on success, else what is wrong.
+inline const char *readNumber(const uint8_t *p, uint64_t n, uint64_t &pc,
+                              uint64_t &value) {
+  value = 0;
+  for (unsigned shift = 0; pc < n; shift += 7) {
+    const uint8_t byte = p[pc++];
+    if (shift == 63 && byte > 1)
+      return "a number does not fit 64 bits";
+    value |= uint64_t(byte & 0x7f) << shift;
+    if (!(byte & 0x80))
+      return nullptr;
+  }
+  return "the program ends inside a number";
+}
 
 /// Runs one graph program (see tgrt.h) on `g`. Returns the first failing
 /// call's status; `where` then says where.
-tgrt_status runProgram(tgrt_graph g, const uint64_t *w, uint64_t n,
+tgrt_status runProgram(tgrt_graph g, const uint8_t *p, uint64_t n,
                        const char *strings, uint64_t stringsSize,
                        std::string &where) {
-  if (n == 0 || w[0] != TGRT_PROGRAM_VERSION) {
-    where = "word 0";
+  uint64_t pc = 0, version = 0;
+  if (n == 0 || readNumber(p, n, pc, version) ||
+      version != TGRT_PROGRAM_VERSION) {
+    where = "byte 0";
     return setError(TGRT_ERROR_INVALID_ARGUMENT,
                     "the program's version is " +
-                        (n ? std::to_string(w[0]) : std::string("missing")) +
+                        (n && pc ? std::to_string(version)
+                                 : std::string("missing")) +
                         "; this runtime reads version " +
                         std::to_string(TGRT_PROGRAM_VERSION) +
                         " (recompile the graph)");
   }
-  uint64_t pc = 1;
   uint32_t out = 0;
+  uint64_t op = 0, callPc = 0;
   // Formatted only on an error: the loop runs once per call of a graph.
-  auto at = [&](uint64_t callPc) {
-    where = "word " + std::to_string(callPc) + " (opcode " +
-            std::to_string(w[callPc]) + ")";
+  auto at = [&] {
+    where = "byte " + std::to_string(callPc) + " (opcode " +
+            std::to_string(op) + ")";
   };
+  uint64_t a[kMaxOperands]; // the call's operands
   while (pc < n) {
-    const uint64_t op = w[pc];
-    const uint64_t callPc = pc;
+    callPc = pc;
+    if (const char *bad = readNumber(p, n, pc, op)) {
+      op = 0;
+      at();
+      return setError(TGRT_ERROR_INVALID_ARGUMENT, bad);
+    }
     if (op == 0 || op >= kNumProgramOps ||
         (kProgramTable.calls[op].operands == 0 && op != TGRT_OP_ADD_JOIN)) {
-      at(callPc);
+      at();
       return setError(TGRT_ERROR_INVALID_ARGUMENT,
                       "unknown program opcode " + std::to_string(op));
     }
     const ProgramCall &call = kProgramTable.calls[op];
-    if (n - pc - 1 < call.operands) {
-      at(callPc);
-      return setError(TGRT_ERROR_INVALID_ARGUMENT,
-                      "the program ends inside a call");
-    }
-    const uint64_t *a = w + pc + 1;
-    for (int i = 0; i < call.operands; ++i)
+    for (int i = 0; i < call.operands; ++i) {
+      if (pc == n) {
+        at();
+        return setError(TGRT_ERROR_INVALID_ARGUMENT,
+                        "the program ends inside a call");
+      }
+      if (const char *bad = readNumber(p, n, pc, a[i])) {
+        at();
+        return setError(TGRT_ERROR_INVALID_ARGUMENT,
+                        "operand " + std::to_string(i) + ": " + bad);
+      }
       if (!(call.wide >> i & 1) && a[i] > UINT32_MAX) {
-        at(callPc);
+        at();
         return setError(TGRT_ERROR_INVALID_ARGUMENT,
                         "operand " + std::to_string(i) + " (" +
                             std::to_string(a[i]) +
                             ") does not fit the call's 32-bit parameter");
       }
-    pc += 1 + call.operands;
+    }
     auto u32 = [&](int i) { return static_cast<uint32_t>(a[i]); };
     auto i32 = [&](int i) { return static_cast<int32_t>(a[i]); };
     auto str = [&](int i) -> const char * {
@@ -847,7 +883,7 @@ tgrt_status runProgram(tgrt_graph g, const uint64_t *w, uint64_t n,
       break;
     case TGRT_OP_ADD_TASK:
       if (!str(0)) {
-        at(callPc);
+        at();
         return setError(TGRT_ERROR_INVALID_ARGUMENT,
                         "a kernel name is outside the string table");
       }
@@ -867,7 +903,7 @@ tgrt_status runProgram(tgrt_graph g, const uint64_t *w, uint64_t n,
       break;
     case TGRT_OP_ADD_COPY:
       if (a[3] || a[6]) {
-        at(callPc);
+        at();
         return setError(TGRT_ERROR_INVALID_ARGUMENT,
                         "a program's copy has a pointer; bind its buffers "
                         "with COPY_BIND_PARAM");
@@ -883,7 +919,7 @@ tgrt_status runProgram(tgrt_graph g, const uint64_t *w, uint64_t n,
       break;
     case TGRT_OP_SET_NODE_NAME:
       if (!str(1)) {
-        at(callPc);
+        at();
         return setError(TGRT_ERROR_INVALID_ARGUMENT,
                         "a node name is outside the string table");
       }
@@ -912,7 +948,7 @@ tgrt_status runProgram(tgrt_graph g, const uint64_t *w, uint64_t n,
       break;
     }
     if (s != TGRT_OK) {
-      at(callPc);
+      at();
       return s;
     }
   }
@@ -922,13 +958,13 @@ tgrt_status runProgram(tgrt_graph g, const uint64_t *w, uint64_t n,
 } // namespace
 
 tgrt_status tgrt_graph_build(tgrt_runtime rt, const char *name,
-                             const uint64_t *program, uint64_t num_words,
+                             const uint8_t *program, uint64_t program_size,
                              const char *strings, uint64_t strings_size,
                              tgrt_graph *out_graph) {
   TGRT_TRY(checkRuntime(rt, "tgrt_graph_build"));
   TGRT_TRY(checkOut(out_graph, "tgrt_graph_build", "out_graph"));
   *out_graph = nullptr;
-  if (!program && num_words)
+  if (!program && program_size)
     return setError(TGRT_ERROR_INVALID_ARGUMENT,
                     "tgrt_graph_build: program is null");
   if (!strings && strings_size)
@@ -940,7 +976,7 @@ tgrt_status tgrt_graph_build(tgrt_runtime rt, const char *name,
   std::string where;
   tgrt_status s = TGRT_OK;
   try {
-    s = runProgram(g, program, num_words, strings, strings_size, where);
+    s = runProgram(g, program, program_size, strings, strings_size, where);
   } catch (const std::bad_alloc &) {
     s = setError(TGRT_ERROR_OUT_OF_MEMORY, "out of memory");
   } catch (const std::exception &e) {

@@ -51,15 +51,16 @@ tgraph.graph @main(%pre: !tgraph.event, %h: !tgraph.buffer<f32 x 4, host>,
 }
 
 // Tests the default, a graph program: one tgrt_graph_build call running
-// constant words, with the kernel names in a string table.
+// constant bytes, with the kernel names in a string table.
 // PROG-DAG: llvm.mlir.global internal constant @__tgraph_strings_main("k\00g\00\00")
-// PROG-DAG: llvm.mlir.global internal constant @__tgraph_words_main(dense<[1, 1, 3, {{.*}}]> : tensor<58xi64>) {{.*}} : !llvm.array<58 x i64>
+// PROG-DAG: llvm.mlir.global internal constant @__tgraph_program_main("\02\01\03{{.*}}")
 // @streams below as a program (tgrt_program_op; kernel names "s" at 0, "k" at 2):
-// version 1; SET_NUM_PARAMS 1; ADD_TASK "s" gpu 0 stream 0, twice; ADD_TASK
+// version 2; SET_NUM_PARAMS 1; ADD_TASK "s" gpu 0 stream 0, twice; ADD_TASK
 // "s" gpu 0 stream 1; ADD_DEP 0 -> 2 device; ADD_TASK "k" cpu N with one
 // result; ADD_ARG_PARAM 3 0; ADD_ARG 3 7; ADD_DEP 2 -> 3 host.
 // PROG-DAG: llvm.mlir.global internal constant @__tgraph_strings_streams("s\00k\00\00")
-// PROG-DAG: llvm.mlir.global internal constant @__tgraph_words_streams(dense<[1, 1, 1, 2, 0, 1, 0, 0, 0, 2, 0, 1, 0, 0, 0, 2, 0, 1, 0, 1, 0, 11, 0, 2, 1, 2, 2, 0, {{[01]}}, 0, 1, 4, 3, 0, 3, 3, 7, 11, 2, 3, 0]> : tensor<41xi64>)
+// Every number here is below 128: one byte each.
+// PROG-DAG: llvm.mlir.global internal constant @__tgraph_program_streams("\02\01\01\02\00\01\00\00\00\02\00\01\00\00\00\02\00\01\00\01\00\0B\00\02\01\02\02\00\0{{[01]}}\00\01\04\03\00\03\03\07\0B\02\03\00")
 // PROG-DAG: func.func private @tgrt_graph_build(!llvm.ptr, !llvm.ptr, !llvm.ptr, i64, !llvm.ptr, i64, !llvm.ptr) -> i32
 // PROG-LABEL: func.func @tgraph_instantiate_main(%{{.*}}: !llvm.ptr) -> !llvm.ptr
 // PROG-NOT: tgrt_graph_add

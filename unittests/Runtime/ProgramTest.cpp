@@ -1,10 +1,11 @@
 //===- ProgramTest.cpp - Graphs built from graph programs -----------------===//
 //
-// tgrt_graph_build runs the words convert-tgraph-to-runtime emits by default
-// (tgrt_program_op). These check that a program builds the same graph the
-// calls would (it replays and orders right, with parameters, values,
-// predicates and copies), and that every malformed program is refused with a
-// message naming the word, and leaves no graph behind.
+// tgrt_graph_build runs the programs convert-tgraph-to-runtime emits by
+// default (tgrt_program_op, each number as LEB128). These check that a
+// program builds the same graph the calls would (it replays and orders
+// right, with parameters, values, predicates and copies), and that every
+// malformed program is refused with a message naming the byte, and leaves
+// no graph behind.
 //
 //===----------------------------------------------------------------------===//
 
@@ -26,10 +27,37 @@ int32_t valueKernel(tgrt_task_context *ctx) {
   return 0;
 }
 
-tgrt_status build(tgrt_runtime rt, const std::vector<uint64_t> &words,
-                  tgrt_graph *g) {
-  return tgrt_graph_build(rt, "prog", words.data(), words.size(), kStrings,
+/// A program's bytes: each number as unsigned LEB128 (see tgrt.h).
+std::vector<uint8_t> encode(const std::vector<uint64_t> &numbers) {
+  std::vector<uint8_t> bytes;
+  for (uint64_t v : numbers) {
+    do {
+      const uint8_t low = v & 0x7f;
+      v >>= 7;
+      bytes.push_back(v ? low | 0x80 : low);
+    } while (v);
+  }
+  return bytes;
+}
+
+tgrt_status buildBytes(tgrt_runtime rt, const std::vector<uint8_t> &bytes,
+                       tgrt_graph *g) {
+  return tgrt_graph_build(rt, "prog", bytes.data(), bytes.size(), kStrings,
                           sizeof kStrings, g);
+}
+
+tgrt_status build(tgrt_runtime rt, const std::vector<uint64_t> &numbers,
+                  tgrt_graph *g) {
+  return buildBytes(rt, encode(numbers), g);
+}
+
+// Tests the encoding the runtime reads, on the numbers' edges.
+TEST(Program, Leb128) {
+  EXPECT_EQ(encode({0, 127, 128, 300}),
+            (std::vector<uint8_t>{0x00, 0x7f, 0x80, 0x01, 0xac, 0x02}));
+  const std::vector<uint8_t> max = encode({~0ull});
+  ASSERT_EQ(max.size(), 10u);
+  EXPECT_EQ(max.back(), 0x01);
 }
 
 // Tests a program with every kind of call builds a graph that replays like
@@ -100,7 +128,7 @@ TEST(Program, RejectsMalformedPrograms) {
       {{}, TGRT_ERROR_INVALID_ARGUMENT, "version is missing"},
       {{99}, TGRT_ERROR_INVALID_ARGUMENT, "version is 99"},
       {{TGRT_PROGRAM_VERSION, 0}, TGRT_ERROR_INVALID_ARGUMENT,
-       "word 1 (opcode 0): unknown program opcode 0"},
+       "byte 1 (opcode 0): unknown program opcode 0"},
       {{TGRT_PROGRAM_VERSION, 18}, TGRT_ERROR_INVALID_ARGUMENT,
        "unknown program opcode 18"},
       {{TGRT_PROGRAM_VERSION, TGRT_OP_ADD_TASK, kRec, TGRT_PROC_CPU},
@@ -117,10 +145,15 @@ TEST(Program, RejectsMalformedPrograms) {
       {{TGRT_PROGRAM_VERSION, TGRT_OP_ADD_TASK, kRec, TGRT_PROC_CPU, 0, 0, 0,
         TGRT_OP_ADD_ARG, 0x100000000ull, 5},
        TGRT_ERROR_INVALID_ARGUMENT, "does not fit the call's 32-bit"},
-      // A call the runtime refuses: the message names the word and the call.
+      // A call the runtime refuses: the message names the byte and the call.
       {{TGRT_PROGRAM_VERSION, TGRT_OP_ADD_TASK, kRec, TGRT_PROC_CPU, 0, 0, 0,
         TGRT_OP_ADD_DEP, 0, 5, TGRT_DEP_HOST},
-       TGRT_ERROR_OUT_OF_RANGE, "word 7 (opcode 11): tgrt_graph_add_dep"},
+       TGRT_ERROR_OUT_OF_RANGE, "byte 7 (opcode 11): tgrt_graph_add_dep"},
+      // Bytes, not numbers, are counted: ADD_ARG's 300 takes two, so the
+      // bad ADD_DEP starts at byte 7 + 4.
+      {{TGRT_PROGRAM_VERSION, TGRT_OP_ADD_TASK, kRec, TGRT_PROC_CPU, 0, 0, 0,
+        TGRT_OP_ADD_ARG, 0, 300, TGRT_OP_ADD_DEP, 0, 5, TGRT_DEP_HOST},
+       TGRT_ERROR_OUT_OF_RANGE, "byte 11 (opcode 11): tgrt_graph_add_dep"},
       {{TGRT_PROGRAM_VERSION, TGRT_OP_ADD_TASK, kValue, TGRT_PROC_CPU, 0, 0,
         0},
        TGRT_ERROR_NOT_FOUND, "'value' is not registered"},
@@ -130,17 +163,54 @@ TEST(Program, RejectsMalformedPrograms) {
         TGRT_DEP_HOST, TGRT_OP_ADD_DEP, 1, 0, TGRT_DEP_HOST},
        TGRT_ERROR_CYCLE, "finalize"},
   };
-  for (const Case &c : cases) {
+  auto expectRefused = [&](const std::vector<uint8_t> &bytes,
+                           tgrt_status status, const char *message) {
     tgrt_graph g = reinterpret_cast<tgrt_graph>(0x1);
-    EXPECT_EQ(build(rt, c.words, &g), c.status) << c.message;
-    EXPECT_EQ(g, nullptr) << c.message;
+    EXPECT_EQ(buildBytes(rt, bytes, &g), status) << message;
+    EXPECT_EQ(g, nullptr) << message;
     std::string msg = tgrt_last_error();
-    EXPECT_NE(msg.find(c.message), std::string::npos)
-        << "expected '" << c.message << "' in: " << msg;
+    EXPECT_NE(msg.find(message), std::string::npos)
+        << "expected '" << message << "' in: " << msg;
     EXPECT_NE(msg.find("graph 'prog'"), std::string::npos) << msg;
-  }
+  };
+  for (const Case &c : cases)
+    expectRefused(encode(c.words), c.status, c.message);
+  // Malformed numbers: cut inside one (the high bit says more follows), and
+  // over 64 bits.
+  std::vector<uint8_t> bytes = encode({TGRT_PROGRAM_VERSION, TGRT_OP_ADD_ARG});
+  bytes.push_back(0x80);
+  expectRefused(bytes, TGRT_ERROR_INVALID_ARGUMENT,
+                "byte 1 (opcode 3): operand 0: the program ends inside a "
+                "number");
+  bytes = encode({TGRT_PROGRAM_VERSION});
+  bytes.push_back(0x83);
+  expectRefused(bytes, TGRT_ERROR_INVALID_ARGUMENT,
+                "byte 1 (opcode 0): the program ends inside a number");
+  bytes = encode({TGRT_PROGRAM_VERSION, TGRT_OP_SET_NUM_PARAMS});
+  bytes.insert(bytes.end(), 9, 0xff);
+  bytes.push_back(0x02); // bit 64
+  expectRefused(bytes, TGRT_ERROR_INVALID_ARGUMENT,
+                "operand 0: a number does not fit 64 bits");
+  bytes = encode({TGRT_PROGRAM_VERSION, TGRT_OP_SET_NUM_PARAMS});
+  bytes.insert(bytes.end(), 10, 0x80);
+  bytes.push_back(0x00); // 11 bytes
+  expectRefused(bytes, TGRT_ERROR_INVALID_ARGUMENT,
+                "operand 0: a number does not fit 64 bits");
+  // The largest number still reads: 2^64-1 as an ADD_ARG's 64 bits.
+  tgrt_graph big = nullptr;
+  ASSERT_TGRT(build(rt,
+                    {TGRT_PROGRAM_VERSION, TGRT_OP_ADD_TASK, kRec,
+                     TGRT_PROC_CPU, 0, 0, 0, TGRT_OP_ADD_ARG, 0, ~0ull},
+                    &big));
+  ASSERT_TGRT(tgrt_graph_destroy(big));
+  // A version-1 program (64-bit words) is refused by its version.
+  const uint64_t oldWords[] = {1, TGRT_OP_ADD_JOIN};
+  std::vector<uint8_t> old(reinterpret_cast<const uint8_t *>(oldWords),
+                           reinterpret_cast<const uint8_t *>(oldWords + 2));
+  expectRefused(old, TGRT_ERROR_INVALID_ARGUMENT,
+                "version is 1; this runtime reads version 2");
   // Bad handles and pointers.
-  const uint64_t version = TGRT_PROGRAM_VERSION;
+  const uint8_t version = TGRT_PROGRAM_VERSION;
   tgrt_graph g = nullptr;
   EXPECT_EQ(tgrt_graph_build(nullptr, "p", &version, 1, kStrings, 1, &g),
             TGRT_ERROR_INVALID_HANDLE);
@@ -155,9 +225,9 @@ TEST(Program, RejectsMalformedPrograms) {
   ASSERT_TGRT(tgrt_graph_destroy(g));
 }
 
-// Tests random corruptions of a valid program never crash or hang: each is
-// built (a status comes back, and a graph only on success) and, when it
-// builds, replayed. The sanitizer builds run this too.
+// Tests random corruptions of a valid program (its numbers, and its bytes)
+// never crash or hang: each is built (a status comes back, and a graph only
+// on success) and, when it builds, replayed. The sanitizer builds run this too.
 TEST(Program, CorruptedProgramsFailCleanly) {
   Runtime rt(2, 1, 2, 1);
   ASSERT_TGRT(tgrt_register_cpu_kernel(rt, "rec", emptyKernel, nullptr));
@@ -194,8 +264,13 @@ TEST(Program, CorruptedProgramsFailCleanly) {
     }
     if (next() % 4 == 0)
       words.resize(1 + next() % words.size());
+    // Every other case also corrupts the encoding itself: random bytes.
+    std::vector<uint8_t> bytes = encode(words);
+    if (i % 2)
+      for (int k = 1 + int(next() % 3); k > 0; --k)
+        bytes[next() % bytes.size()] = static_cast<uint8_t>(next());
     tgrt_graph g = nullptr;
-    tgrt_status s = build(rt, words, &g);
+    tgrt_status s = buildBytes(rt, bytes, &g);
     ASSERT_EQ(s == TGRT_OK, g != nullptr) << "case " << i;
     if (!g)
       continue;

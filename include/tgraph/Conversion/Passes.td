@@ -31,9 +31,10 @@ def ConvertTGraphToRuntime
     record and a stream wait (never a host wait).
 
     By default (`mode=program`) those calls are not emitted one by one but
-    encoded as a *graph program*: constant 64-bit words (an opcode per call,
-    then its operands; `tgrt_program_op` in `tgrt.h`) and a table of kernel
-    names, run by one `tgrt_graph_build` call. A graph of a million ops is
+    encoded as a *graph program*: constant bytes (an opcode per call, then
+    its operands, each number as unsigned LEB128; `tgrt_program_op` in
+    `tgrt.h`) and a table of kernel names, run by one `tgrt_graph_build`
+    call. A graph of a million ops is
     then a constant array rather than a million calls of straight-line code,
     which LLVM takes minutes to compile. `mode=calls` emits the calls
     themselves (readable; what the example below shows).
@@ -53,7 +54,7 @@ def ConvertTGraphToRuntime
   let options = [
     Option<"mode", "mode", "std::string", /*default=*/"\"program\"",
            "How the instantiate function builds the graph: 'program' (one "
-           "tgrt_graph_build call running constant words: the code LLVM "
+           "tgrt_graph_build call running a constant program: the code LLVM "
            "compiles does not grow with the graph) or 'calls' (one tgrt "
            "call per node, argument and edge: readable IR)">
   ];

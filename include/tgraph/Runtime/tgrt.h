@@ -273,18 +273,22 @@ TGRT_API tgrt_status tgrt_graph_num_nodes(tgrt_graph graph,
 /*===--- Graph programs ---------------------------------------------------===*/
 
 /* A graph program is the sequence of graph-building calls that would come
- * between tgrt_graph_create and tgrt_graph_finalize, as 64-bit words: word 0
- * is TGRT_PROGRAM_VERSION, then per call an opcode followed by the call's
- * operands in order, without the graph and the out pointer (node and
- * predicate ids are assigned in creation order, as with the calls). Names
- * are byte offsets into `strings` (each NUL-terminated inside it); the
- * pointers of ADD_COPY must be 0 (bind them with COPY_BIND_PARAM).
- * convert-tgraph-to-runtime emits one program per graph, so instantiating a
- * graph of a million ops is a loop here, not a million calls of straight-line
- * code (slow to compile). */
-/* 32-bit operands are zero-extended words. Opcodes are append-only; any
- * change to an existing opcode's operands bumps the version. */
-#define TGRT_PROGRAM_VERSION 1
+ * between tgrt_graph_create and tgrt_graph_finalize, as a sequence of
+ * numbers: the first is TGRT_PROGRAM_VERSION, then per call an opcode
+ * followed by the call's operands in order, without the graph and the out
+ * pointer (node and predicate ids are assigned in creation order, as with
+ * the calls). Names are byte offsets into `strings` (each NUL-terminated
+ * inside it); the pointers of ADD_COPY must be 0 (bind them with
+ * COPY_BIND_PARAM). convert-tgraph-to-runtime emits one program per graph,
+ * so instantiating a graph of a million ops is a loop here, not a million
+ * calls of straight-line code (slow to compile). */
+/* Each number is stored as unsigned LEB128 (7 bits per byte, low bits
+ * first, the high bit set on every byte but the last), so the small ids,
+ * kinds and opcodes that make up most of a program take a byte or three
+ * instead of eight. 32-bit operands are zero-extended. Opcodes are
+ * append-only; any change to an existing opcode's operands bumps the
+ * version. Version 1 stored every number as a 64-bit word. */
+#define TGRT_PROGRAM_VERSION 2
 typedef enum tgrt_program_op {
   TGRT_OP_SET_NUM_PARAMS = 1,  /* num_params */
   TGRT_OP_ADD_TASK = 2,        /* kernel, proc_kind, proc_index, stream,
@@ -308,12 +312,13 @@ typedef enum tgrt_program_op {
   TGRT_OP_SET_PREDICATE = 17   /* node, pred, mode */
 } tgrt_program_op;
 
-/* Creates a graph named `name`, runs `program` (num_words words) on it and
- * finalizes it. On any error the graph is destroyed, *out_graph is NULL and
- * the message names the word and the call that failed. */
+/* Creates a graph named `name`, runs `program` (program_size bytes) on it
+ * and finalizes it. On any error the graph is destroyed, *out_graph is NULL
+ * and the message names the byte and the call that failed. */
 TGRT_API tgrt_status tgrt_graph_build(tgrt_runtime runtime, const char *name,
-                                      const uint64_t *program,
-                                      uint64_t num_words, const char *strings,
+                                      const uint8_t *program,
+                                      uint64_t program_size,
+                                      const char *strings,
                                       uint64_t strings_size,
                                       tgrt_graph *out_graph);
 

@@ -4,7 +4,7 @@
 // tgrt C ABI and returns the graph handle (replays are tgrt_graph_replay
 // calls by the host). Each kind of op has its own lowering method, which
 // describes the runtime calls it needs; they are emitted either as a graph
-// program (mode=program, the default: constant words run by one
+// program (mode=program, the default: constant bytes run by one
 // tgrt_graph_build call, so a big graph compiles to data, not code) or as
 // the calls themselves (mode=calls: readable IR). Either way the first
 // failing call makes the instantiate function return null, and
@@ -22,6 +22,7 @@
 #include "tgraph/Conversion/Passes.h"
 #include "tgraph/Runtime/tgrt.h"
 #include "llvm/ADT/StringMap.h"
+#include "llvm/Support/LEB128.h"
 
 namespace mlir::tgraph {
 #define GEN_PASS_DEF_CONVERTTGRAPHTORUNTIME
@@ -98,8 +99,10 @@ private:
   // mode=calls: the IR being built.
   Value graphHandle, outSlot;
   Block *failBlock = nullptr;
-  // mode=program: the words and the string table being built.
-  std::vector<uint64_t> program;
+  // mode=program: the program (LEB128 numbers, see tgrt.h) and the string
+  // table being built.
+  std::string program;
+  llvm::raw_string_ostream programOS{program};
   std::string programStrings;
   llvm::StringMap<uint64_t> stringOffsets;
 
@@ -200,14 +203,14 @@ void GraphLowering::call(StringRef name, ArrayRef<Operand> args) {
   if (asProgram) {
     const int opcode = runtimeSymbols().lookup(name).opcode;
     assert(opcode > 0 && "a call with no program opcode in a program");
-    program.push_back(uint64_t(opcode));
+    llvm::encodeULEB128(uint64_t(opcode), programOS);
     for (const Operand &a : args) {
       switch (a.kind) {
       case Operand::Graph:
       case Operand::Out:
         break; // implicit in a program
       case Operand::Null:
-        program.push_back(0);
+        llvm::encodeULEB128(0, programOS);
         break;
       case Operand::Str: {
         auto [it, inserted] =
@@ -216,14 +219,14 @@ void GraphLowering::call(StringRef name, ArrayRef<Operand> args) {
           programStrings.append(a.str.begin(), a.str.end());
           programStrings.push_back('\0');
         }
-        program.push_back(it->second);
+        llvm::encodeULEB128(it->second, programOS);
         break;
       }
       case Operand::I32: // zero-extended, like the C call's 32 bits
-        program.push_back(uint32_t(a.value));
+        llvm::encodeULEB128(uint32_t(a.value), programOS);
         break;
       case Operand::I64:
-        program.push_back(a.value);
+        llvm::encodeULEB128(a.value, programOS);
         break;
       }
     }
@@ -508,30 +511,28 @@ LogicalResult GraphLowering::run() {
 
   auto ptr = LLVM::LLVMPointerType::get(b.getContext());
   if (asProgram) {
-    program.push_back(TGRT_PROGRAM_VERSION);
+    llvm::encodeULEB128(TGRT_PROGRAM_VERSION, programOS);
     call("tgrt_graph_set_num_params", {graphArg(), i32(numParams)});
     if (failed(lowerOps()))
       return failure();
-    // The words and the strings as constants, and one call that runs them.
-    // Prefixes no graph name can make collide: __tgraph_words_<g> and
-    // __tgraph_strings_<g> (kernel and graph names: __tgraph_str_<n>).
+    // The program and the strings as constants, and one call that runs
+    // them. Prefixes no graph name can make collide: __tgraph_program_<g>
+    // and __tgraph_strings_<g> (kernel and graph names: __tgraph_str_<n>).
     std::string name = graph.getSymName().str();
-    auto words = LLVM::LLVMArrayType::get(b.getI64Type(), program.size());
-    auto wordsValue = DenseElementsAttr::get(
-        RankedTensorType::get({int64_t(program.size())}, b.getI64Type()),
-        llvm::ArrayRef<uint64_t>(program));
-    LLVM::GlobalOp wordsGlobal =
-        constantGlobal("__tgraph_words_" + name, words, wordsValue, 8);
+    auto bytes = [&](StringRef global, std::string &data) {
+      auto type = LLVM::LLVMArrayType::get(b.getI8Type(), data.size());
+      return constantGlobal(global, type, b.getStringAttr(data), 1);
+    };
+    LLVM::GlobalOp programGlobal = bytes("__tgraph_program_" + name, program);
     programStrings.push_back('\0'); // never empty
-    auto chars = LLVM::LLVMArrayType::get(b.getI8Type(), programStrings.size());
-    LLVM::GlobalOp stringsGlobal = constantGlobal(
-        "__tgraph_strings_" + name, chars, b.getStringAttr(programStrings), 1);
+    LLVM::GlobalOp stringsGlobal =
+        bytes("__tgraph_strings_" + name, programStrings);
     beginFunction();
     Value graphSlot = LLVM::AllocaOp::create(b, loc, ptr, ptr, constI64(1));
     Block *entry = b.getInsertionBlock();
     emitCall("tgrt_graph_build",
              {entry->getParent()->getArgument(0), string(graph.getSymName()),
-              LLVM::AddressOfOp::create(b, loc, wordsGlobal),
+              LLVM::AddressOfOp::create(b, loc, programGlobal),
               constI64(program.size()),
               LLVM::AddressOfOp::create(b, loc, stringsGlobal),
               constI64(programStrings.size()), graphSlot});
