@@ -77,10 +77,17 @@ tgrt_status checkOut(const void *p, const char *fn, const char *what) {
   return TGRT_OK;
 }
 
-tgrt_status eventResult(tgrt_event e) {
+/// Puts "fn: " before the message an internal check (the graph's or the
+/// runtime's own, which do not know the entry point) has set.
+tgrt_status withCaller(tgrt_status s, const std::string &caller) {
+  return setError(s, caller + ": " + tgrt_last_error());
+}
+
+tgrt_status eventResult(tgrt_event e, const char *fn) {
   int32_t state = e->state.load(std::memory_order_acquire);
   if (state == 0)
-    return setError(TGRT_ERROR_NOT_READY, "event has not triggered yet");
+    return setError(TGRT_ERROR_NOT_READY,
+                    std::string(fn) + ": the event has not triggered yet");
   if (state == 2)
     return setError(TGRT_ERROR_TASK_FAILED, e->message);
   return TGRT_OK;
@@ -192,7 +199,7 @@ tgrt_status tgrt_runtime_create(const tgrt_config *config,
   auto rt = std::make_unique<tgrt_runtime_impl>();
   if (tgrt_status s = rt->init(*config)) {
     rt->shutdown();
-    return s;
+    return withCaller(s, "tgrt_runtime_create");
   }
   *out_runtime = rt.release();
   return TGRT_OK;
@@ -427,9 +434,10 @@ tgrt_status tgrt_graph_set_num_params(tgrt_graph g, uint32_t num_params) {
 }
 
 static tgrt_status newNode(tgrt_graph g, tgrt_graph_impl::BNode node,
-                           uint32_t *out_node) {
+                           uint32_t *out_node, const char *fn) {
   if (g->bnodes.size() >= (1u << 30))
-    return setError(TGRT_ERROR_OUT_OF_RANGE, "too many nodes in one graph");
+    return setError(TGRT_ERROR_OUT_OF_RANGE,
+                    std::string(fn) + ": too many nodes in one graph");
   TGRT_GUARD_BEGIN
   g->bnodes.push_back(std::move(node));
   *out_node = static_cast<uint32_t>(g->bnodes.size() - 1);
@@ -450,7 +458,8 @@ tgrt_status tgrt_graph_add_task(tgrt_graph g, const char *kernel,
   if (num_results > 4096)
     return setError(TGRT_ERROR_INVALID_ARGUMENT,
                     "tgrt_graph_add_task: at most 4096 results");
-  TGRT_TRY(g->checkProcessor(proc_kind, proc_index, stream, false));
+  if (tgrt_status s = g->checkProcessor(proc_kind, proc_index, stream, false))
+    return withCaller(s, fn);
   Kernel *k;
   {
     std::lock_guard<std::mutex> lock(g->rt->registryMu);
@@ -477,7 +486,7 @@ tgrt_status tgrt_graph_add_task(tgrt_graph g, const char *kernel,
   node.name = k->name;
   node.numResults = num_results;
   node.elseValues.assign(num_results, 0);
-  return newNode(g, std::move(node), out_node);
+  return newNode(g, std::move(node), out_node, fn);
   TGRT_GUARD_END
 }
 
@@ -555,7 +564,8 @@ tgrt_status tgrt_graph_add_copy(tgrt_graph g, int32_t proc_kind,
   const char *fn = "tgrt_graph_add_copy";
   TGRT_TRY(checkBuilding(g, fn));
   TGRT_TRY(checkOut(out_node, fn, "out_node"));
-  TGRT_TRY(g->checkProcessor(proc_kind, proc_index, stream, true));
+  if (tgrt_status s = g->checkProcessor(proc_kind, proc_index, stream, true))
+    return withCaller(s, fn);
   auto validMem = [](int32_t m) {
     return m == TGRT_MEM_HOST || m == TGRT_MEM_DEVICE;
   };
@@ -584,7 +594,7 @@ tgrt_status tgrt_graph_add_copy(tgrt_graph g, int32_t proc_kind,
   node.dstOffset = dst_offset;
   node.srcOffset = src_offset;
   node.bytes = bytes;
-  return newNode(g, std::move(node), out_node);
+  return newNode(g, std::move(node), out_node, fn);
   TGRT_GUARD_END
 }
 
@@ -616,7 +626,7 @@ tgrt_status tgrt_graph_add_join(tgrt_graph g, uint32_t *out_node) {
   node.kind = tgrt_graph_impl::NodeKind::Join;
   node.procKind = TGRT_PROC_INLINE;
   node.name = "join";
-  return newNode(g, std::move(node), out_node);
+  return newNode(g, std::move(node), out_node, "tgrt_graph_add_join");
   TGRT_GUARD_END
 }
 
@@ -740,9 +750,12 @@ tgrt_status tgrt_graph_set_predicate(tgrt_graph g, uint32_t node, uint32_t pred,
 }
 
 tgrt_status tgrt_graph_finalize(tgrt_graph g) {
-  TGRT_TRY(checkBuilding(g, "tgrt_graph_finalize"));
+  const char *fn = "tgrt_graph_finalize";
+  TGRT_TRY(checkBuilding(g, fn));
   TGRT_GUARD_BEGIN
-  return g->finalize();
+  if (tgrt_status s = g->finalize())
+    return withCaller(s, std::string(fn) + ": graph '" + g->name + "'");
+  return TGRT_OK;
   TGRT_GUARD_END
 }
 
@@ -1036,14 +1049,20 @@ tgrt_status tgrt_graph_replay(tgrt_graph g, const tgrt_event *preconditions,
   TGRT_GUARD_END
 }
 
-tgrt_status tgrt_graph_wait_idle(tgrt_graph g) {
-  TGRT_TRY(checkGraph(g, "tgrt_graph_wait_idle"));
+/// Waits until no replay of `g` is queued or running, for entry point `fn`;
+/// refuses (instead of hanging) if one waits on an untriggered precondition.
+static tgrt_status waitIdleFor(tgrt_graph g, const char *fn) {
   if (g->blockedOnPreconditions())
     return setError(TGRT_ERROR_INVALID_STATE,
-                    "tgrt_graph_wait_idle: a replay waits for a precondition "
-                    "that has not triggered");
+                    std::string(fn) + ": a replay waits for a precondition "
+                                      "that has not triggered");
   g->waitIdle();
   return TGRT_OK;
+}
+
+tgrt_status tgrt_graph_wait_idle(tgrt_graph g) {
+  TGRT_TRY(checkGraph(g, "tgrt_graph_wait_idle"));
+  return waitIdleFor(g, "tgrt_graph_wait_idle");
 }
 
 tgrt_status tgrt_graph_get_result(tgrt_graph g, uint32_t node, uint32_t result,
@@ -1056,7 +1075,7 @@ tgrt_status tgrt_graph_get_result(tgrt_graph g, uint32_t node, uint32_t result,
     return setError(TGRT_ERROR_OUT_OF_RANGE,
                     std::string(fn) + ": node " + std::to_string(node) +
                         " has no result " + std::to_string(result));
-  TGRT_TRY(tgrt_graph_wait_idle(g));
+  TGRT_TRY(waitIdleFor(g, "tgrt_graph_get_result"));
   *out_bits = g->slots[g->nodes[node].resultSlot + result];
   return TGRT_OK;
 }
@@ -1073,7 +1092,7 @@ tgrt_status tgrt_graph_node_issued(tgrt_graph g, uint32_t node,
 
 tgrt_status tgrt_graph_set_tracing(tgrt_graph g, int32_t enabled) {
   TGRT_TRY(checkGraph(g, "tgrt_graph_set_tracing"));
-  TGRT_TRY(tgrt_graph_wait_idle(g));
+  TGRT_TRY(waitIdleFor(g, "tgrt_graph_set_tracing"));
   TGRT_GUARD_BEGIN
   // Replays start under g->mu: holding it, an idle graph stays idle while
   // the replay path's unlocked reads of `tracing` and `trace` change.
@@ -1112,7 +1131,7 @@ tgrt_status tgrt_graph_write_trace(tgrt_graph g, const char *path) {
   if (!validName(path))
     return setError(TGRT_ERROR_INVALID_ARGUMENT,
                     "tgrt_graph_write_trace: path is null or empty");
-  TGRT_TRY(tgrt_graph_wait_idle(g));
+  TGRT_TRY(waitIdleFor(g, "tgrt_graph_write_trace"));
   TGRT_GUARD_BEGIN
   return g->writeTrace(path);
   TGRT_GUARD_END
@@ -1151,20 +1170,20 @@ tgrt_status tgrt_event_trigger_failed(tgrt_event e, const char *message) {
 
 tgrt_status tgrt_event_query(tgrt_event e) {
   TGRT_TRY(checkEvent(e, "tgrt_event_query"));
-  return eventResult(e);
+  return eventResult(e, "tgrt_event_query");
 }
 
 tgrt_status tgrt_event_wait(tgrt_event e) {
   TGRT_TRY(checkEvent(e, "tgrt_event_wait"));
   e->wait(nullptr);
-  return eventResult(e);
+  return eventResult(e, "tgrt_event_wait");
 }
 
 tgrt_status tgrt_event_wait_timeout(tgrt_event e, uint64_t timeout_ns) {
   TGRT_TRY(checkEvent(e, "tgrt_event_wait_timeout"));
   if (!e->wait(&timeout_ns))
     return setError(TGRT_ERROR_TIMEOUT, "tgrt_event_wait_timeout: timed out");
-  return eventResult(e);
+  return eventResult(e, "tgrt_event_wait_timeout");
 }
 
 tgrt_status tgrt_event_release(tgrt_event e) {

@@ -74,17 +74,20 @@ tgrt_status tgrt_graph_impl::checkProcessor(int32_t kind, uint32_t index,
 }
 
 namespace {
-/// Emits the postfix program of predicate `p`; tracks the stack depth.
+/// Emits the postfix program of one node's predicate onto `out` (the
+/// graph's, shared by every node); tracks the stack depth and the length.
 struct PredEmitter {
+  static constexpr size_t kMaxSteps = 4096;
   const std::vector<tgrt_graph_impl::BPred> &preds;
   const std::vector<uint32_t> &resultSlotOf; // node -> first slot
   std::vector<PredInstr> &out;
+  const size_t begin = out.size(); // this predicate's first step
   uint32_t depth = 0, maxDepth = 0;
   bool tooBig = false;
 
   void push() { maxDepth = std::max(maxDepth, ++depth); }
   void emit(uint32_t p, unsigned level) {
-    if (tooBig || level > 256 || out.size() > 4096) {
+    if (tooBig || level > 256 || out.size() - begin >= kMaxSteps) {
       tooBig = true;
       return;
     }
@@ -169,12 +172,6 @@ tgrt_status tgrt_graph_impl::finalize() {
         return setError(TGRT_ERROR_INVALID_ARGUMENT,
                         "copy node " + std::to_string(i) +
                             " has a null source and no parameter");
-      if (exec[i] == ExecKind::Cpu &&
-          (b.dstMem == TGRT_MEM_DEVICE || b.srcMem == TGRT_MEM_DEVICE))
-        return setError(TGRT_ERROR_INVALID_ARGUMENT,
-                        "copy node " + std::to_string(i) +
-                            " touches device memory but is placed on a CPU "
-                            "worker; place it on a copy stream");
     }
     for (const Arg &a : b.args)
       if (a.kind == Arg::Param && a.a >= numParams)
@@ -286,9 +283,8 @@ tgrt_status tgrt_graph_impl::finalize() {
     while (indeg[bad] == 0)
       ++bad;
     return setError(TGRT_ERROR_CYCLE,
-                    "graph '" + name +
-                        "' has a dependence cycle through node " +
-                        std::to_string(bad) + " ('" + bnodes[bad].name + "')");
+                    "a dependence cycle through node " + std::to_string(bad) +
+                        " ('" + bnodes[bad].name + "')");
   }
 
   // --- Classify edges. A device edge releases its successor when the
@@ -410,11 +406,13 @@ tgrt_status tgrt_graph_impl::finalize() {
     if (b.pred >= 0) {
       PredEmitter em{bpreds, resultSlotOf, predProgram};
       em.emit(static_cast<uint32_t>(b.pred), 0);
-      if (em.tooBig || em.maxDepth > kMaxPredStack)
+      if (em.tooBig || em.maxDepth > kMaxPredStack ||
+          predProgram.size() - x.predBegin > PredEmitter::kMaxSteps)
         return setError(TGRT_ERROR_INVALID_ARGUMENT,
                         "the predicate of node " + std::to_string(i) +
-                            " is too large to evaluate (at most 4096 steps "
-                            "and a stack of " +
+                            " is too large to evaluate (at most " +
+                            std::to_string(PredEmitter::kMaxSteps) +
+                            " steps and a stack of " +
                             std::to_string(kMaxPredStack) + ")");
     }
     x.predLength = static_cast<uint32_t>(predProgram.size()) - x.predBegin;

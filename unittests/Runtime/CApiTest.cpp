@@ -10,6 +10,7 @@
 
 #include "TestUtil.h"
 
+#include <atomic>
 #include <cstdio>
 #include <cstring>
 #include <string>
@@ -300,9 +301,11 @@ TEST(CApi, BadGraphBuilding) {
              "tgrt_graph_add_task: out_node is null");
   EXPECT_ERR(tgrt_graph_add_task(g, "cpu", TGRT_PROC_CPU, 2, 0, 0, &id),
              TGRT_ERROR_OUT_OF_RANGE,
-             "cpu worker 2 does not exist (the runtime has 2 workers)");
+             "tgrt_graph_add_task: cpu worker 2 does not exist (the runtime "
+             "has 2 workers)");
   EXPECT_ERR(tgrt_graph_add_task(g, "cpu", 42, 0, 0, 0, &id),
-             TGRT_ERROR_INVALID_ARGUMENT, "unknown processor kind 42");
+             TGRT_ERROR_INVALID_ARGUMENT,
+             "tgrt_graph_add_task: unknown processor kind 42");
   EXPECT_ERR(tgrt_graph_add_task(g, "cpu", TGRT_PROC_INLINE, 0, 0, 0, &id),
              TGRT_ERROR_INVALID_ARGUMENT,
              "TGRT_PROC_INLINE is only for joins (tgrt_graph_add_join)");
@@ -362,7 +365,7 @@ TEST(CApi, BadGraphBuilding) {
   EXPECT_ERR(tgrt_graph_add_copy(g, TGRT_PROC_COPY, 0, 3, buf, TGRT_MEM_HOST, 0,
                                  buf, TGRT_MEM_HOST, 0, 8, &id),
              TGRT_ERROR_OUT_OF_RANGE,
-             "copy stream 3 does not exist (gpu has 1)");
+             "tgrt_graph_add_copy: copy stream 3 does not exist (gpu has 1)");
   EXPECT_ERR(tgrt_graph_add_copy(g, TGRT_PROC_CPU, 0, 0, buf, TGRT_MEM_HOST,
                                  UINT64_MAX, buf, TGRT_MEM_HOST, 0, 8, &id),
              TGRT_ERROR_INVALID_ARGUMENT,
@@ -485,7 +488,8 @@ TEST(CApi, CycleDetectedAtFinalize) {
   ASSERT_TGRT(tgrt_graph_add_dep(g, b, c, TGRT_DEP_DEVICE));
   ASSERT_TGRT(tgrt_graph_add_dep(g, c, a, TGRT_DEP_HOST));
   EXPECT_ERR(tgrt_graph_finalize(g), TGRT_ERROR_CYCLE,
-             "graph 'cyclic' has a dependence cycle through node 0 ('first')");
+             "tgrt_graph_finalize: graph 'cyclic': a dependence cycle through "
+             "node 0 ('first')");
   // Still a builder: not replayable.
   EXPECT_ERR(tgrt_graph_replay(g, nullptr, 0, nullptr, 0, nullptr),
              TGRT_ERROR_INVALID_STATE,
@@ -500,7 +504,8 @@ TEST(CApi, CycleDetectedAtFinalize) {
   ASSERT_TGRT(tgrt_graph_add_arg_value(g2, x, y, 0));
   ASSERT_TGRT(tgrt_graph_add_dep(g2, x, y, TGRT_DEP_HOST));
   EXPECT_ERR(tgrt_graph_finalize(g2), TGRT_ERROR_CYCLE,
-             "graph 'cyclic2' has a dependence cycle through node 0 ('cpu')");
+             "tgrt_graph_finalize: graph 'cyclic2': a dependence cycle "
+             "through node 0 ('cpu')");
   // A predicate that reads its own task's value.
   tgrt_graph g3;
   ASSERT_TGRT(tgrt_graph_create(rt, "cyclic3", &g3));
@@ -630,6 +635,43 @@ TEST(CApi, PredicateTooLarge) {
   EXPECT_ERR(tgrt_graph_finalize(g2), TGRT_ERROR_INVALID_ARGUMENT,
              "the predicate of node 0 is too large to evaluate (at most 4096 "
              "steps and a stack of 32)");
+  // p(k+1) = p(k) and p(k): shallow, but its program doubles per level.
+  tgrt_graph g3;
+  ASSERT_TGRT(tgrt_graph_create(rt, "long", &g3));
+  ASSERT_TGRT(tgrt_graph_add_task(g3, "cpu", TGRT_PROC_CPU, 0, 0, 0, &t));
+  ASSERT_TGRT(tgrt_graph_pred_const(g3, 1, &p));
+  for (int i = 0; i < 13; ++i)
+    ASSERT_TGRT(tgrt_graph_pred_and(g3, p, p, &p));
+  ASSERT_TGRT(tgrt_graph_set_predicate(g3, t, p, TGRT_PRED_WAIT));
+  EXPECT_ERR(tgrt_graph_finalize(g3), TGRT_ERROR_INVALID_ARGUMENT,
+             "the predicate of node 0 is too large to evaluate");
+}
+
+// Tests the predicate size limit is per node: many nodes with small
+// predicates (more steps in all than one predicate may have) finalize and
+// replay.
+TEST(CApi, ManySmallPredicates) {
+  Runtime rt(1);
+  std::atomic<int> runs{0};
+  ASSERT_TGRT(tgrt_register_cpu_kernel(
+      rt, "count",
+      [](tgrt_task_context *ctx) {
+        static_cast<std::atomic<int> *>(ctx->user_data)->fetch_add(1);
+        return 0;
+      },
+      &runs));
+  tgrt_graph g;
+  ASSERT_TGRT(tgrt_graph_create(rt, "many", &g));
+  for (int i = 0; i < 5000; ++i) {
+    uint32_t t, p;
+    ASSERT_TGRT(tgrt_graph_add_task(g, "count", TGRT_PROC_CPU, 0, 0, 0, &t));
+    ASSERT_TGRT(tgrt_graph_pred_const(g, i % 2, &p));
+    ASSERT_TGRT(tgrt_graph_set_predicate(g, t, p, TGRT_PRED_WAIT));
+  }
+  ASSERT_TGRT(tgrt_graph_finalize(g));
+  ASSERT_TGRT(replayAndWait(g));
+  EXPECT_EQ(runs.load(), 2500);
+  ASSERT_TGRT(tgrt_graph_destroy(g));
 }
 
 // Tests event misuse: not triggered yet, timing out, triggering twice, and
@@ -639,7 +681,7 @@ TEST(CApi, EventMisuse) {
   tgrt_event e;
   ASSERT_TGRT(tgrt_event_create(rt, &e));
   EXPECT_ERR(tgrt_event_query(e), TGRT_ERROR_NOT_READY,
-             "event has not triggered yet");
+             "tgrt_event_query: the event has not triggered yet");
   EXPECT_ERR(tgrt_event_wait_timeout(e, 1000), TGRT_ERROR_TIMEOUT,
              "tgrt_event_wait_timeout: timed out");
   ASSERT_TGRT(tgrt_event_trigger(e));
@@ -725,13 +767,14 @@ TEST(CApi, PendingPreconditionRefusesWaits) {
   EXPECT_ERR(tgrt_graph_wait_idle(g), TGRT_ERROR_INVALID_STATE,
              "tgrt_graph_wait_idle: a replay waits for a precondition that "
              "has not triggered");
-  // These wait for idleness through tgrt_graph_wait_idle, whose message
-  // they pass on.
+  // These wait for idleness too, and name themselves.
   uint64_t bits;
   EXPECT_ERR(tgrt_graph_get_result(g, t, 0, &bits), TGRT_ERROR_INVALID_STATE,
-             "a replay waits for a precondition that has not triggered");
+             "tgrt_graph_get_result: a replay waits for a precondition that "
+             "has not triggered");
   EXPECT_ERR(tgrt_graph_set_tracing(g, 1), TGRT_ERROR_INVALID_STATE,
-             "a replay waits for a precondition that has not triggered");
+             "tgrt_graph_set_tracing: a replay waits for a precondition that "
+             "has not triggered");
   ASSERT_TGRT(tgrt_event_trigger(pre));
   ASSERT_TGRT(tgrt_event_release(pre));
   ASSERT_TGRT(tgrt_graph_wait_idle(g));
