@@ -28,27 +28,70 @@ std::string describe(const char *what, cudaError_t err) {
          cudaGetErrorString(err) + ")";
 }
 
+/// Reports a failed call and clears CUDA's per-thread last error: a kernel
+/// launched later on this thread checks cudaGetLastError(), which would
+/// otherwise blame its own launch for our failure. (Sticky errors stay.)
+tgrt_status fail(const char *what, cudaError_t err, std::string &error) {
+  error = describe(what, err);
+  cudaGetLastError();
+  return TGRT_ERROR_CUDA;
+}
+
+/// Makes `device` current; a failure is cleared (the next call that needs
+/// the device reports it).
+void setDevice(int device) {
+  if (cudaSetDevice(device) != cudaSuccess)
+    cudaGetLastError();
+}
+
+/// Restores the calling thread's current device on scope exit: calls made
+/// on a caller's thread (create, finalize, memory, synchronize, destroy)
+/// must not leave it on another GPU.
+class DeviceScope {
+public:
+  DeviceScope() {
+    if (cudaGetDevice(&saved) != cudaSuccess) {
+      saved = -1;
+      cudaGetLastError();
+    }
+  }
+  ~DeviceScope() {
+    int now = -1;
+    if (saved < 0)
+      return;
+    if (cudaGetDevice(&now) != cudaSuccess || now != saved)
+      setDevice(saved); // only our own failure is cleared, never the caller's
+  }
+  DeviceScope(const DeviceScope &) = delete;
+  DeviceScope &operator=(const DeviceScope &) = delete;
+
+private:
+  int saved = -1;
+};
+
 class CudaBackend final : public StreamBackend {
 public:
   ~CudaBackend() override {
     synchronize();
+    DeviceScope keep;
     for (uint32_t i = 0; i < streamCount.load(); ++i) {
-      cudaSetDevice(streamGpu[i]);
+      setDevice(streamGpu[i]);
       cudaStreamDestroy(streams[i]);
     }
     for (size_t i = 0; i < events.size(); ++i)
       if (events[i]) {
-        cudaSetDevice(eventGpu[i]);
+        setDevice(eventGpu[i]);
         cudaEventDestroy(events[i]);
       }
   }
 
   bool init(uint32_t numGpus, uint32_t streamsPerGpu, uint32_t copyStreams,
             std::string &error) {
+    DeviceScope keep;
     int count = 0;
     cudaError_t err = cudaGetDeviceCount(&count);
     if (err != cudaSuccess) {
-      error = describe("cudaGetDeviceCount", err);
+      fail("cudaGetDeviceCount", err, error);
       return false;
     }
     if (count < static_cast<int>(numGpus)) {
@@ -58,15 +101,19 @@ public:
     }
     for (uint32_t g = 0; g < numGpus; ++g) {
       if ((err = cudaSetDevice(static_cast<int>(g))) != cudaSuccess) {
-        error = describe("cudaSetDevice", err);
+        fail("cudaSetDevice", err, error);
         return false;
       }
-      cudaSetDeviceFlags(cudaDeviceMapHost);
+      // Mapped pinned memory is implicit with unified addressing; should
+      // the flag be refused, its error must not leak into the caller's
+      // next cudaGetLastError().
+      if (cudaSetDeviceFlags(cudaDeviceMapHost) != cudaSuccess)
+        cudaGetLastError();
       for (uint32_t s = 0; s < streamsPerGpu + copyStreams; ++s) {
         cudaStream_t stream;
         if ((err = cudaStreamCreateWithFlags(&stream, cudaStreamNonBlocking)) !=
             cudaSuccess) {
-          error = describe("cudaStreamCreateWithFlags", err);
+          fail("cudaStreamCreateWithFlags", err, error);
           return false;
         }
         uint32_t at = streamCount.load();
@@ -89,10 +136,8 @@ public:
   tgrt_status enqueueHostFn(uint32_t stream, HostFn fn, void *arg,
                             std::string &error) override {
     cudaError_t err = cudaLaunchHostFunc(streams[stream], fn, arg);
-    if (err != cudaSuccess) {
-      error = describe("cudaLaunchHostFunc", err);
-      return TGRT_ERROR_CUDA;
-    }
+    if (err != cudaSuccess)
+      return fail("cudaLaunchHostFunc", err, error);
     return TGRT_OK;
   }
   tgrt_status enqueueCopy(uint32_t stream, void *dst, const void *src,
@@ -100,20 +145,16 @@ public:
     select(stream);
     cudaError_t err =
         cudaMemcpyAsync(dst, src, bytes, cudaMemcpyDefault, streams[stream]);
-    if (err != cudaSuccess) {
-      error = describe("cudaMemcpyAsync", err);
-      return TGRT_ERROR_CUDA;
-    }
+    if (err != cudaSuccess)
+      return fail("cudaMemcpyAsync", err, error);
     return TGRT_OK;
   }
   tgrt_status enqueueGuard(uint32_t stream, const GuardLaunch &launch,
                            std::string &error) override {
     select(stream);
     cudaError_t err = launchEvalGuard(launch, streams[stream]);
-    if (err != cudaSuccess) {
-      error = describe("guard kernel launch", err);
-      return TGRT_ERROR_CUDA;
-    }
+    if (err != cudaSuccess)
+      return fail("guard kernel launch", err, error);
     return TGRT_OK;
   }
 
@@ -131,13 +172,12 @@ public:
       error = "too many CUDA streams";
       return TGRT_ERROR_CUDA;
     }
-    cudaSetDevice(streamGpu[base]);
+    DeviceScope keep; // called from finalize, on the caller's thread
+    setDevice(streamGpu[base]);
     cudaStream_t s;
     cudaError_t err = cudaStreamCreateWithFlags(&s, cudaStreamNonBlocking);
-    if (err != cudaSuccess) {
-      error = describe("cudaStreamCreateWithFlags", err);
-      return TGRT_ERROR_CUDA;
-    }
+    if (err != cudaSuccess)
+      return fail("cudaStreamCreateWithFlags", err, error);
     streams[at] = s;
     streamGpu[at] = streamGpu[base];
     streamCount.store(at + 1, std::memory_order_release);
@@ -175,26 +215,22 @@ public:
     {
       std::lock_guard<std::mutex> lock(mu);
       if (eventGpu[event] != streamGpu[stream]) {
-        cudaSetDevice(streamGpu[stream]);
+        setDevice(streamGpu[stream]);
         if (events[event])
           cudaEventDestroy(events[event]);
         events[event] = nullptr;
         cudaError_t err =
             cudaEventCreateWithFlags(&events[event], cudaEventDisableTiming);
-        if (err != cudaSuccess) {
-          error = describe("cudaEventCreateWithFlags", err);
-          return TGRT_ERROR_CUDA;
-        }
+        if (err != cudaSuccess)
+          return fail("cudaEventCreateWithFlags", err, error);
         eventGpu[event] = streamGpu[stream];
       }
       ev = events[event];
     }
     select(stream);
     cudaError_t err = cudaEventRecord(ev, streams[stream]);
-    if (err != cudaSuccess) {
-      error = describe("cudaEventRecord", err);
-      return TGRT_ERROR_CUDA;
-    }
+    if (err != cudaSuccess)
+      return fail("cudaEventRecord", err, error);
     return TGRT_OK;
   }
   tgrt_status waitEvent(uint32_t stream, uint32_t event,
@@ -203,17 +239,16 @@ public:
     if (!ev)
       return TGRT_OK; // never recorded: like CUDA, nothing to wait for
     cudaError_t err = cudaStreamWaitEvent(streams[stream], ev, 0);
-    if (err != cudaSuccess) {
-      error = describe("cudaStreamWaitEvent", err);
-      return TGRT_ERROR_CUDA;
-    }
+    if (err != cudaSuccess)
+      return fail("cudaStreamWaitEvent", err, error);
     return TGRT_OK;
   }
 
   // Device graphs: stream capture in thread-local mode (this thread's unsafe
-  // calls are refused; the streams are the graph's private twins, so no
-  // other thread enqueues on them). The other streams are forked from the
-  // origin with an event and joined back before the capture ends, as CUDA
+  // calls are refused, other threads' are not affected; the streams are the
+  // graph's private twins, so no other thread enqueues on them, and
+  // synchronize() skips them while marked). The other streams are forked from
+  // the origin with an event and joined back before the capture ends, as CUDA
   // requires; those events are created before and destroyed after it.
   struct Capture {
     bool began = false;
@@ -234,20 +269,21 @@ public:
       for (uint32_t i = 0; i < numOthers && err == cudaSuccess; ++i)
         err = cudaEventCreateWithFlags(&c->joins[i], cudaEventDisableTiming);
     }
-    if (err == cudaSuccess)
+    if (err == cudaSuccess) {
+      // Marked first: synchronize() must not touch these streams from now
+      // until endCapture.
+      markCapturing(origin, others, numOthers, true);
       err = cudaStreamBeginCapture(streams[origin],
                                    cudaStreamCaptureModeThreadLocal);
+    }
     c->began = err == cudaSuccess;
     if (err == cudaSuccess && numOthers) {
       err = cudaEventRecord(c->fork, streams[origin]);
       for (uint32_t i = 0; i < numOthers && err == cudaSuccess; ++i)
         err = cudaStreamWaitEvent(streams[others[i]], c->fork, 0);
     }
-    if (err != cudaSuccess) {
-      error = describe("beginning a device graph", err);
-      cudaGetLastError();
-      return TGRT_ERROR_CUDA; // endCapture still follows, and cleans up
-    }
+    if (err != cudaSuccess) // endCapture still follows, and cleans up
+      return fail("beginning a device graph", err, error);
     return TGRT_OK;
   }
   tgrt_status endCapture(uint32_t origin, const uint32_t *others,
@@ -266,6 +302,7 @@ public:
       }
       err = cudaStreamEndCapture(streams[origin], &graph);
     }
+    markCapturing(origin, others, numOthers, false);
     if (c) {
       if (c->fork)
         cudaEventDestroy(c->fork);
@@ -296,11 +333,8 @@ public:
     cudaGraphExec_t fresh = nullptr;
     err = cudaGraphInstantiate(&fresh, graph, 0);
     cudaGraphDestroy(graph);
-    if (err != cudaSuccess) {
-      error = describe("cudaGraphInstantiate", err);
-      cudaGetLastError();
-      return TGRT_ERROR_CUDA;
-    }
+    if (err != cudaSuccess)
+      return fail("cudaGraphInstantiate", err, error);
     if (exec)
       cudaGraphExecDestroy(exec);
     captured = fresh;
@@ -309,26 +343,31 @@ public:
   tgrt_status launchCaptured(void *captured, uint32_t origin,
                              std::string &error) override {
     select(origin);
-    cudaError_t err =
-        cudaGraphLaunch(static_cast<cudaGraphExec_t>(captured), streams[origin]);
-    if (err != cudaSuccess) {
-      error = describe("cudaGraphLaunch", err);
-      return TGRT_ERROR_CUDA;
-    }
+    cudaError_t err = cudaGraphLaunch(static_cast<cudaGraphExec_t>(captured),
+                                      streams[origin]);
+    if (err != cudaSuccess)
+      return fail("cudaGraphLaunch", err, error);
     return TGRT_OK;
   }
   void destroyCaptured(void *captured) override {
-    cudaGraphExecDestroy(static_cast<cudaGraphExec_t>(captured));
+    if (captured && cudaGraphExecDestroy(
+                        static_cast<cudaGraphExec_t>(captured)) != cudaSuccess)
+      cudaGetLastError();
   }
 
   void *allocShared(size_t bytes) override {
     void *p = nullptr;
     if (cudaHostAlloc(&p, bytes, cudaHostAllocMapped | cudaHostAllocPortable) !=
-        cudaSuccess)
+        cudaSuccess) {
+      cudaGetLastError();
       return nullptr;
+    }
     return p;
   }
-  void freeShared(void *ptr) override { cudaFreeHost(ptr); }
+  void freeShared(void *ptr) override {
+    if (cudaFreeHost(ptr) != cudaSuccess)
+      cudaGetLastError();
+  }
   void *deviceAlias(void *hostPtr) override {
     void *d = nullptr;
     if (cudaHostGetDevicePointer(&d, hostPtr, 0) != cudaSuccess) {
@@ -342,48 +381,60 @@ public:
                           std::string &error) override {
     // Device buffers live on GPU 0 (multi-GPU placement of buffers is not
     // modelled yet); host buffers are pinned so copies are truly async.
-    cudaSetDevice(0);
+    DeviceScope keep; // the caller's thread: leave its device alone
+    setDevice(0);
     cudaError_t err = kind == TGRT_MEM_DEVICE ? cudaMalloc(&out, bytes)
                                               : cudaMallocHost(&out, bytes);
-    if (err != cudaSuccess) {
-      error = describe(kind == TGRT_MEM_DEVICE ? "cudaMalloc" : "cudaMallocHost",
-                       err);
-      return TGRT_ERROR_CUDA;
-    }
+    if (err != cudaSuccess)
+      return fail(kind == TGRT_MEM_DEVICE ? "cudaMalloc" : "cudaMallocHost",
+                  err, error);
     return TGRT_OK;
   }
   void freeMemory(int32_t kind, void *ptr) override {
-    if (kind == TGRT_MEM_DEVICE)
-      cudaFree(ptr);
-    else
-      cudaFreeHost(ptr);
+    cudaError_t err =
+        kind == TGRT_MEM_DEVICE ? cudaFree(ptr) : cudaFreeHost(ptr);
+    if (err != cudaSuccess)
+      cudaGetLastError();
   }
   tgrt_status copyMemory(void *dst, const void *src, size_t bytes,
                          std::string &error) override {
     cudaError_t err = cudaMemcpy(dst, src, bytes, cudaMemcpyDefault);
-    if (err != cudaSuccess) {
-      error = describe("cudaMemcpy", err);
-      return TGRT_ERROR_CUDA;
-    }
+    if (err != cudaSuccess)
+      return fail("cudaMemcpy", err, error);
     return TGRT_OK;
   }
 
   void synchronize() override {
+    // A stream being captured holds no work to wait for, and synchronizing
+    // it would be an illegal operation that invalidates the recording another
+    // thread is making. captureMu keeps a capture from beginning between the
+    // check and the call.
+    DeviceScope keep;
+    std::lock_guard<std::mutex> lock(captureMu);
     for (uint32_t i = 0; i < streamCount.load(); ++i) {
-      cudaSetDevice(streamGpu[i]);
-      cudaStreamSynchronize(streams[i]);
+      if (capturing[i])
+        continue;
+      setDevice(streamGpu[i]);
+      if (cudaStreamSynchronize(streams[i]) != cudaSuccess)
+        cudaGetLastError();
     }
   }
 
 private:
   /// Kernel launches and copies go to the current device of the calling
-  /// thread; each issuer thread only ever issues to one GPU.
+  /// thread. Asked of CUDA each time (a cheap thread-local read) rather than
+  /// cached: other calls, or a kernel's launch function, may change it.
   void select(uint32_t stream) {
-    thread_local int current = -1;
-    if (current != streamGpu[stream]) {
-      cudaSetDevice(streamGpu[stream]);
-      current = streamGpu[stream];
-    }
+    int current = -1;
+    if (cudaGetDevice(&current) != cudaSuccess || current != streamGpu[stream])
+      setDevice(streamGpu[stream]);
+  }
+  void markCapturing(uint32_t origin, const uint32_t *others,
+                     uint32_t numOthers, bool on) {
+    std::lock_guard<std::mutex> lock(captureMu);
+    capturing[origin] = on;
+    for (uint32_t i = 0; i < numOthers; ++i)
+      capturing[others[i]] = on;
   }
   cudaEvent_t eventAt(uint32_t event) {
     std::lock_guard<std::mutex> lock(mu);
@@ -397,6 +448,8 @@ private:
   int streamGpu[kMaxStreams] = {};
   std::atomic<uint32_t> streamCount{0};
   uint32_t numShared = 0;
+  std::mutex captureMu;              // held by synchronize()
+  bool capturing[kMaxStreams] = {};  // guarded by captureMu
   std::vector<uint32_t> freePrivate; // guarded by mu
   std::mutex mu;
   std::vector<cudaEvent_t> events;
@@ -418,8 +471,10 @@ std::unique_ptr<StreamBackend> createCudaBackend(uint32_t numGpus,
 
 int cudaDeviceCountOrZero() {
   int count = 0;
-  if (cudaGetDeviceCount(&count) != cudaSuccess)
+  if (cudaGetDeviceCount(&count) != cudaSuccess) {
+    cudaGetLastError(); // "no GPU" is an answer here, not the caller's error
     return 0;
+  }
   return count;
 }
 

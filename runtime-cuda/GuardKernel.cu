@@ -58,9 +58,19 @@ __global__ void tgrtEvalGuard(GuardLaunch launch) {
   __threadfence_system();
 }
 
+/// The launch's own status: cudaLaunchKernel returns it directly, whereas
+/// `<<<>>>` followed by cudaGetLastError() would also report an older,
+/// unrelated failure of this thread as this launch's. A failure is cleared
+/// from the thread's last error, which the caller reports.
 cudaError_t launchEvalGuard(const GuardLaunch &launch, cudaStream_t stream) {
-  tgrtEvalGuard<<<1, 1, 0, stream>>>(launch);
-  return cudaGetLastError();
+  GuardLaunch copy = launch;
+  void *args[] = {&copy};
+  cudaError_t err =
+      cudaLaunchKernel(reinterpret_cast<const void *>(&tgrtEvalGuard), dim3(1),
+                       dim3(1), args, 0, stream);
+  if (err != cudaSuccess)
+    cudaGetLastError();
+  return err;
 }
 
 } // namespace rt

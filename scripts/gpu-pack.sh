@@ -20,11 +20,19 @@ for f in unittests/Runtime/tgrt_gpu_tests unittests/Runtime/tgrt_tests \
 done
 # Task Bench dependence tables written next to tgraph-bench-gpu.
 cp "$build"/bin/tb_*.deps "$dest/" 2>/dev/null || true
+[ -x "$dest/tgrt_gpu_tests" ] ||
+  echo "gpu-pack.sh: warning: no tgrt_gpu_tests in $build (built without CUDA or GoogleTest?)" >&2
 # Shared libraries outside the C/C++ runtime: the CUDA runtime and Google
-# Benchmark (the tests link GoogleTest statically).
+# Benchmark (GoogleTest is linked statically by Debian's packages; taken
+# too should a build link it dynamically).
 for exe in "$dest"/*; do
   [ -f "$exe" ] && [ -x "$exe" ] || continue
-  ldd "$exe" | awk '/=> \// {print $3}' | grep -E 'libcudart|libbenchmark' || true
+  if ldd "$exe" | grep -q "not found"; then
+    echo "gpu-pack.sh: warning: $exe has unresolved libraries here:" >&2
+    ldd "$exe" | grep "not found" >&2
+  fi
+  ldd "$exe" | awk '/=> \// {print $3}' |
+    grep -E 'libcudart|libbenchmark|libgtest|libgmock' || true
 done | sort -u | while read -r lib; do cp -L "$lib" "$dest/lib/"; done
 echo "$(git -C "$root" rev-parse --short HEAD)$(git -C "$root" diff --quiet || echo +dirty), built $(date -u +%Y-%m-%dT%H:%MZ) on $(. /etc/os-release; echo "$PRETTY_NAME")" >"$dest/BUILD_INFO"
 du -sh "$dest"

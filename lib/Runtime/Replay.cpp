@@ -468,6 +468,13 @@ void tgrt_graph_impl::issue(uint32_t node, Processor &proc) {
     recordFailure(node, error);
     writeElse(node);
     poisonSuccessors(node);
+    // Its (poisoned) successors on other streams still wait on its event:
+    // record it now, so that they do not wait on an older record (with
+    // CUDA, perhaps one made inside a device-graph recording, which a
+    // normal stream may not wait on).
+    std::string ignored;
+    if (x.needsRecord)
+      backend.recordEvent(x.stream, x.event, ignored);
   }
   if (traced)
     trace[node].hostEnd = nowNs();

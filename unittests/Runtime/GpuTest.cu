@@ -26,6 +26,13 @@ namespace {
 
 #define ASSERT_CUDA(expr) ASSERT_EQ((expr), cudaSuccess) << #expr
 
+/// The runtime must not leave a failed call's error in the caller's thread:
+/// the caller's next cudaGetLastError() (after its own launch) would report
+/// it (the first H200 run's Gpu.GuardedPredicate failure was of this kind).
+#define EXPECT_NO_LEFTOVER_CUDA_ERROR()                                        \
+  EXPECT_EQ(cudaGetLastError(), cudaSuccess)                                   \
+      << "a CUDA error was left in this thread's last-error state"
+
 /// Step `expected` of a chain: checks the counter, then advances it. A spin
 /// makes early kernels slow so that an ordering bug would show.
 __global__ void stepKernel(int *counter, int expected, int *errors,
@@ -65,15 +72,31 @@ int32_t cpuStep(tgrt_task_context *ctx) {
   return 0;
 }
 
+/// Two ints of mapped pinned memory: [0] the counter, [1] the error count.
+/// Tests ASSERT_TRUE(m.ok()) first, so a failed allocation fails one test
+/// instead of crashing the binary (and every later test with it).
 struct Mapped {
   int *host = nullptr;
   int *dev = nullptr;
   Mapped() {
-    cudaHostAlloc(&host, 2 * sizeof(int), cudaHostAllocMapped);
-    cudaHostGetDevicePointer(reinterpret_cast<void **>(&dev), host, 0);
+    if (cudaHostAlloc(&host, 2 * sizeof(int), cudaHostAllocMapped) !=
+        cudaSuccess) {
+      cudaGetLastError();
+      host = nullptr;
+      return;
+    }
+    if (cudaHostGetDevicePointer(reinterpret_cast<void **>(&dev), host, 0) !=
+        cudaSuccess) {
+      cudaGetLastError();
+      dev = host; // unified addressing: the host pointer works on the device
+    }
     host[0] = host[1] = 0;
   }
-  ~Mapped() { cudaFreeHost(host); }
+  ~Mapped() {
+    if (host)
+      cudaFreeHost(host);
+  }
+  bool ok() const { return host != nullptr; }
 };
 
 uint32_t addStep(tgrt_graph g, const char *kernel, int32_t kind,
@@ -107,6 +130,7 @@ TEST(Gpu, ChainOverEveryDependenceKind) {
                                        TGRT_KERNEL_STREAM_ORDERED));
   ASSERT_TGRT(tgrt_register_cpu_kernel(rt, "cstep", cpuStep, nullptr));
   Mapped m;
+  ASSERT_TRUE(m.ok());
   tgrt_graph g;
   ASSERT_TGRT(tgrt_graph_create(rt, "chain", &g));
   const int n = 60;
@@ -121,6 +145,7 @@ TEST(Gpu, ChainOverEveryDependenceKind) {
     prev = node;
   }
   ASSERT_TGRT(tgrt_graph_finalize(g));
+  EXPECT_NO_LEFTOVER_CUDA_ERROR();
   for (int r = 0; r < 20; ++r) {
     m.host[0] = 0;
     tgrt_event done;
@@ -164,6 +189,7 @@ TEST(Gpu, Copies) {
   ASSERT_TGRT(tgrt_graph_add_dep(g, d2d, d2h, TGRT_DEP_DEVICE));
   ASSERT_TGRT(tgrt_graph_add_dep(g, d2h, skipped, TGRT_DEP_DEVICE));
   ASSERT_TGRT(tgrt_graph_finalize(g));
+  EXPECT_NO_LEFTOVER_CUDA_ERROR();
   tgrt_event done;
   ASSERT_TGRT(tgrt_graph_replay(g, nullptr, 0, nullptr, 0, &done));
   ASSERT_TGRT(waitEvent(done));
@@ -189,6 +215,7 @@ TEST(Gpu, GuardedPredicate) {
                                        TGRT_KERNEL_STREAM_ORDERED));
   ASSERT_TGRT(tgrt_register_cpu_kernel(rt, "flag", produceFlag, nullptr));
   Mapped m;
+  ASSERT_TRUE(m.ok());
   tgrt_graph g;
   ASSERT_TGRT(tgrt_graph_create(rt, "guarded", &g));
   ASSERT_TGRT(tgrt_graph_set_num_params(g, 1));
@@ -199,6 +226,7 @@ TEST(Gpu, GuardedPredicate) {
   ASSERT_TGRT(tgrt_graph_pred_from_value(g, flag, 0, &p));
   ASSERT_TGRT(tgrt_graph_set_predicate(g, step, p, TGRT_PRED_GUARDED));
   ASSERT_TGRT(tgrt_graph_finalize(g));
+  EXPECT_NO_LEFTOVER_CUDA_ERROR();
   for (uint64_t v : {1, 0, 1, 0}) {
     m.host[0] = 0;
     tgrt_event done;
@@ -208,6 +236,60 @@ TEST(Gpu, GuardedPredicate) {
     EXPECT_EQ(m.host[0], v ? 1 : 0);
   }
   EXPECT_EQ(m.host[1], 0);
+}
+
+// A guarded GPU task with a result: when the guard is false, the guard
+// kernel stores the task's else value on the device (through the device
+// addresses of the else-write table and the value slots, whose lookup failed
+// in the first H200 run), and a CPU task reads the value after the GPU task
+// completes.
+__global__ void storeKernel(uint64_t *out, uint64_t value,
+                            const int32_t *guard) {
+  if (guard && !*(volatile const int32_t *)guard)
+    return;
+  *(volatile uint64_t *)out = value;
+  __threadfence_system();
+}
+/// args: the value to store in result 0.
+int32_t launchStore(tgrt_task_context *ctx) {
+  storeKernel<<<1, 1, 0, static_cast<cudaStream_t>(ctx->stream)>>>(
+      ctx->results_device, ctx->args[0], ctx->guard_device);
+  cudaError_t err = cudaGetLastError();
+  if (err != cudaSuccess) {
+    tgrt_task_set_error(ctx, cudaGetErrorString(err));
+    return 1;
+  }
+  return 0;
+}
+
+TEST(Gpu, GuardedElseValueWrittenOnDevice) {
+  SKIP_WITHOUT_GPU();
+  Runtime rt(1, 1, 1, 1, TGRT_STREAMS_CUDA);
+  ASSERT_TGRT(tgrt_register_gpu_kernel(rt, "store", launchStore, nullptr,
+                                       TGRT_KERNEL_STREAM_ORDERED));
+  ASSERT_TGRT(tgrt_register_cpu_kernel(rt, "flag", produceFlag, nullptr));
+  tgrt_graph g;
+  ASSERT_TGRT(tgrt_graph_create(rt, "guarded_else", &g));
+  ASSERT_TGRT(tgrt_graph_set_num_params(g, 1));
+  uint32_t flag, store, reader, p;
+  ASSERT_TGRT(tgrt_graph_add_task(g, "flag", TGRT_PROC_CPU, 0, 0, 1, &flag));
+  ASSERT_TGRT(tgrt_graph_add_arg_param(g, flag, 0));
+  ASSERT_TGRT(tgrt_graph_add_task(g, "store", TGRT_PROC_GPU, 0, 0, 1, &store));
+  ASSERT_TGRT(tgrt_graph_add_arg(g, store, 555));
+  ASSERT_TGRT(tgrt_graph_set_else_value(g, store, 0, 999));
+  ASSERT_TGRT(tgrt_graph_pred_from_value(g, flag, 0, &p));
+  ASSERT_TGRT(tgrt_graph_set_predicate(g, store, p, TGRT_PRED_GUARDED));
+  // The reader copies the value it receives into its own result.
+  ASSERT_TGRT(tgrt_graph_add_task(g, "flag", TGRT_PROC_CPU, 0, 0, 1, &reader));
+  ASSERT_TGRT(tgrt_graph_add_arg_value(g, reader, store, 0));
+  ASSERT_TGRT(tgrt_graph_finalize(g));
+  EXPECT_NO_LEFTOVER_CUDA_ERROR();
+  for (uint64_t v : {1, 0, 0, 1, 0}) {
+    ASSERT_TGRT(replayAndWait(g, &v, 1));
+    uint64_t out = 0;
+    ASSERT_TGRT(tgrt_graph_get_result(g, reader, 0, &out));
+    EXPECT_EQ(out, v ? 555u : 999u) << "flag " << v;
+  }
 }
 
 // 1000 back-to-back replays of a mixed chain whose steps do a non-atomic
@@ -237,6 +319,7 @@ TEST(Gpu, BackToBackReplays) {
                                        TGRT_KERNEL_STREAM_ORDERED));
   ASSERT_TGRT(tgrt_register_cpu_kernel(rt, "cinc", cpuInc, nullptr));
   Mapped m;
+  ASSERT_TRUE(m.ok());
   tgrt_graph g;
   ASSERT_TGRT(tgrt_graph_create(rt, "b2b", &g));
   const int perReplay = 5, replays = 1000;
@@ -254,6 +337,7 @@ TEST(Gpu, BackToBackReplays) {
     prev = n;
   }
   ASSERT_TGRT(tgrt_graph_finalize(g));
+  EXPECT_NO_LEFTOVER_CUDA_ERROR();
   tgrt_event last = nullptr;
   for (int r = 0; r < replays; ++r) {
     tgrt_event done = nullptr;
@@ -292,6 +376,7 @@ TEST(Gpu, DeviceGraphChainAcrossStreams) {
   ASSERT_TGRT(tgrt_register_gpu_kernel(rt, "step", launchStep, nullptr,
                                        kCapturable));
   Mapped m;
+  ASSERT_TRUE(m.ok());
   tgrt_graph g;
   ASSERT_TGRT(tgrt_graph_create(rt, "chain", &g));
   const int n = 60;
@@ -304,6 +389,7 @@ TEST(Gpu, DeviceGraphChainAcrossStreams) {
     prev = node;
   }
   ASSERT_TGRT(tgrt_graph_finalize(g));
+  EXPECT_NO_LEFTOVER_CUDA_ERROR();
   for (int r = 0; r < 20; ++r) {
     m.host[0] = 0;
     tgrt_event done;
@@ -360,6 +446,7 @@ TEST(Gpu, DeviceGraphCopiesWithParameters) {
   ASSERT_TGRT(tgrt_graph_add_dep(g, in, k, TGRT_DEP_DEVICE));
   ASSERT_TGRT(tgrt_graph_add_dep(g, k, out, TGRT_DEP_DEVICE));
   ASSERT_TGRT(tgrt_graph_finalize(g));
+  EXPECT_NO_LEFTOVER_CUDA_ERROR();
   for (int b = 0; b < 2; ++b)
     for (int i = 0; i < n; ++i)
       host[b][i] = b * 100000 + i;
@@ -403,7 +490,9 @@ TEST(Gpu, DeviceGraphGuardedByDeviceValue) {
   ASSERT_TGRT(tgrt_register_gpu_kernel(rt, "step", launchStep, nullptr,
                                        kCapturable));
   Mapped m;
+  ASSERT_TRUE(m.ok());
   Mapped input; // input.host[0]: the flag the device reads
+  ASSERT_TRUE(input.ok());
   tgrt_graph g;
   ASSERT_TGRT(tgrt_graph_create(rt, "guarded", &g));
   uint32_t flag, p;
@@ -415,6 +504,7 @@ TEST(Gpu, DeviceGraphGuardedByDeviceValue) {
   ASSERT_TGRT(tgrt_graph_pred_from_value(g, flag, 0, &p));
   ASSERT_TGRT(tgrt_graph_set_predicate(g, step, p, TGRT_PRED_GUARDED));
   ASSERT_TGRT(tgrt_graph_finalize(g));
+  EXPECT_NO_LEFTOVER_CUDA_ERROR();
   const int flags[] = {1, 1, 0, 1, 0, 0, 1};
   for (int r = 0; r < 7; ++r) {
     m.host[0] = 0;

@@ -160,6 +160,11 @@ public:
   /// graph (`captured`: replaced, or updated in place when it is not null),
   /// or discards it when `keep` is false. launchCaptured enqueues it once on
   /// `origin`, ordered after earlier work there and before later work there.
+  /// (Only there: with CUDA, the graph's work on the other streams is not
+  /// ordered after earlier work on those streams. The emulation replays each
+  /// recorded op on its own stream, which orders it after that stream's
+  /// earlier work too; the runtime must not rely on that, and does not: a
+  /// replay starts after the previous one has completed.)
   /// `token` carries the recording's state from begin to end.
   virtual bool supportsCapture() const { return false; }
   virtual tgrt_status beginCapture(uint32_t origin, const uint32_t *others,
