@@ -2,14 +2,16 @@
 """Feeds tgraph-opt malformed input and checks it never crashes.
 
 Every .mlir input under the given folders is cut at every line (each
-`// -----` chunk separately), and the generic form of every tgraph op is
+`// -----` chunk separately), the generic form of every tgraph op is
 mutated (operands dropped, attributes removed or retyped, result types
-changed). Each run must exit 0, or exit 1 with an `error:` diagnostic that
+changed), and a fixed-seed set of random token edits is made to the inputs
+as written (tokens replaced, dropped, copied; lines repeated or dropped). Each run must exit 0, or exit 1 with an `error:` diagnostic that
 names a location; a signal, an abort or any other exit code fails the test.
 """
 import argparse
 import concurrent.futures
 import os
+import random
 import re
 import subprocess
 import sys
@@ -100,6 +102,12 @@ MUTATIONS = [
     (r'!tgraph.value<(\w+)>', r'!tgraph.value<!tgraph.event>'),
     # Extra result.
     (r'-> !tgraph.event$', r'-> (!tgraph.event, !tgraph.event)'),
+    # The discardable attributes passes write and read back.
+    (r'tgraph.queue_pos = \d+ : i64', r'tgraph.queue_pos = #tgraph.proc<cpu 0>'),
+    (r'tgraph.queue_pos = \d+ : i64', r'tgraph.queue_pos = -5 : i64'),
+    (r'tgraph.dep_count = \d+ : i64', r'tgraph.dep_count = "n"'),
+    (r'tgraph.pred_group = \d+ : i64', r'tgraph.pred_group = 0 : i8'),
+    (r'\{tgraph.scheduled\}', r'{tgraph.scheduled = 1 : i64}'),
 ]
 
 
@@ -123,9 +131,63 @@ def generic_mutations(tool, inputs):
                     yield f"{path}#{ci}:line{li}:mutation{mi}", text
 
 
+# Tokens of the custom syntax, for the random edits: keywords, placements,
+# types, ids, and the discardable attributes the passes read back.
+TOKENS = [
+    "0", "1", "-1", "4294967296", "%0", "%x", "@k", "host", "gpu", "device",
+    "read", "write", "read_write", "reduce_add", "wait", "guarded", "else",
+    "on", "await", "if", "not", "stream_ordered", "physical", ",", "(", ")",
+    "[", "]", "{", "}", "<", ">", ":", "->", "=", "?", "x",
+    "#tgraph.proc<gpu 0, stream 0>", "#tgraph.proc<cpu 0>",
+    "#tgraph.proc<gpu 0, copy 0>", "!tgraph.event", "!tgraph.pred",
+    "!tgraph.value<f64>", "!tgraph.buffer<f64 x 4, host>", "f64", "i1", "i64",
+    "tgraph.task", "tgraph.copy", "tgraph.join", "tgraph.yield",
+    "tgraph.pred.and", "tgraph.pred.not", "tgraph.pred.from",
+    "{tgraph.queue_pos = 0 : i64}", "{tgraph.queue_pos = #tgraph.proc<cpu 0>}",
+    "{tgraph.dep_count = 7 : i64}", "{tgraph.pred_group = 0 : i64}",
+]
+TOKEN_RE = re.compile(r'%[\w#]+|@\w+|#[\w.]+<[^<>]*>|![\w.]+(?:<[^<>]*>)?'
+                      r'|-?\d+(?:\.\d+)?(?:e[+-]?\d+)?|[\w.]+|"[^"]*"|\S')
+
+
+def token_mutations(inputs, count, seed):
+    rng = random.Random(seed)
+    texts = []
+    for path in inputs:
+        for ci, chunk in enumerate(chunks(path)):
+            if "tgraph." in chunk:
+                texts.append((f"{path}#{ci}", chunk))
+    for i in range(count if texts else 0):
+        name, text = rng.choice(texts)
+        for _ in range(rng.randint(1, 3)):
+            spans = [m.span() for m in TOKEN_RE.finditer(text)]
+            lines = text.splitlines() or [""]
+            r = rng.random()
+            if spans and r < 0.35:
+                a, b = rng.choice(spans)
+                text = text[:a] + rng.choice(TOKENS) + text[b:]
+            elif spans and r < 0.55:
+                a, b = rng.choice(spans)
+                text = text[:a] + text[b:]
+            elif spans and r < 0.7:
+                (a, b), (c, d) = rng.choice(spans), rng.choice(spans)
+                text = text[:a] + text[c:d] + text[b:]
+            elif r < 0.85:
+                lines.insert(rng.randrange(len(lines) + 1),
+                             rng.choice(lines))
+                text = "\n".join(lines)
+            else:
+                del lines[rng.randrange(len(lines))]
+                text = "\n".join(lines)
+        yield f"{name}:random{i}", text
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--tool", required=True)
+    ap.add_argument("--random", type=int, default=1500,
+                    help="random token edits to make (fixed seed)")
+    ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("dirs", nargs="+")
     args = ap.parse_args()
     inputs = sorted(
@@ -134,6 +196,8 @@ def main():
         for f in files if f.endswith(".mlir") and "Integration" not in root)
     jobs = [(args.tool, n, t) for n, t in truncations(inputs)]
     jobs += [(args.tool, n, t) for n, t in generic_mutations(args.tool, inputs)]
+    jobs += [(args.tool, n, t)
+             for n, t in token_mutations(inputs, args.random, args.seed)]
     failures = []
     batches = [jobs[i:i + 40] for i in range(0, len(jobs), 40)]
     with concurrent.futures.ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as ex:

@@ -9,6 +9,7 @@
 #include "tgraph/Dialect/TGraph/TGraphOps.h"
 
 #include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/DialectImplementation.h"
 #include "llvm/ADT/TypeSwitch.h"
 
@@ -45,6 +46,44 @@ void TGraphDialect::registerAttributes() {
 #define GET_ATTRDEF_LIST
 #include "tgraph/Dialect/TGraph/TGraphAttrs.cpp.inc"
       >();
+}
+
+/// The discardable attributes of the dialect, which the passes write and
+/// later passes (and the lowering) read: each must have the shape those
+/// readers rely on, since hand-written or edited IR can carry any value.
+LogicalResult TGraphDialect::verifyOperationAttribute(Operation *op,
+                                                      NamedAttribute attr) {
+  StringRef name = attr.getName().getValue();
+  if (name == "tgraph.queue_pos" || name == "tgraph.dep_count" ||
+      name == "tgraph.pred_group") {
+    auto value = dyn_cast<IntegerAttr>(attr.getValue());
+    if (!value || !value.getType().isSignlessInteger(64) ||
+        value.getValue().isNegative())
+      return op->emitError("'")
+             << name << "' must be a non-negative i64, got " << attr.getValue();
+    if (op->getDialect() != this)
+      return op->emitError("'") << name << "' is only for tgraph ops";
+    return success();
+  }
+  if (name == "tgraph.scheduled") {
+    if (!isa<UnitAttr>(attr.getValue()) || !isa<GraphOp>(op))
+      return op->emitError("'tgraph.scheduled' is a unit attribute of "
+                           "tgraph.graph");
+    return success();
+  }
+  if (name == "tgraph.machine") {
+    if (!isa<MachineAttr>(attr.getValue()))
+      return op->emitError("'tgraph.machine' must be a #tgraph.machine<...>, "
+                           "got ")
+             << attr.getValue();
+    if (!isa<ModuleOp>(op))
+      return op->emitError("'tgraph.machine' belongs on the module");
+    return success();
+  }
+  return op->emitError("unknown attribute '")
+         << name
+         << "'; tgraph's are tgraph.queue_pos, tgraph.dep_count, "
+            "tgraph.pred_group, tgraph.scheduled and tgraph.machine";
 }
 
 Operation *TGraphDialect::materializeConstant(OpBuilder &builder,

@@ -512,3 +512,81 @@ tgraph.graph @g() {
 tgraph.graph @g()
 // expected-error @+1 {{a graph needs a body: '{ ... }'}}
 func.func @f()
+
+// -----
+
+// Tests a schedule position that is not an integer (found by fuzzing: the
+// schedule pass read it as one and crashed).
+tgraph.kernel @k() cpu
+tgraph.graph @g() {
+  // expected-error @+1 {{'tgraph.queue_pos' must be a non-negative i64, got #tgraph.proc<cpu 0>}}
+  %0 = tgraph.task @k() {tgraph.queue_pos = #tgraph.proc<cpu 0>}
+  tgraph.yield
+}
+
+// -----
+
+// Tests a negative dependency count.
+tgraph.kernel @k() cpu
+tgraph.graph @g() {
+  // expected-error @+1 {{'tgraph.dep_count' must be a non-negative i64, got -1 : i64}}
+  %0 = tgraph.task @k() {tgraph.dep_count = -1 : i64}
+  tgraph.yield
+}
+
+// -----
+
+// Tests a predicate group of another integer type.
+tgraph.kernel @k() cpu
+tgraph.graph @g() {
+  // expected-error @+1 {{'tgraph.pred_group' must be a non-negative i64, got 0 : i32}}
+  %0 = tgraph.task @k() {tgraph.pred_group = 0 : i32}
+  tgraph.yield
+}
+
+// -----
+
+// Tests a schedule attribute on an op of another dialect.
+// expected-error @+1 {{'tgraph.queue_pos' is only for tgraph ops}}
+func.func @f() attributes {tgraph.queue_pos = 0 : i64} {
+  return
+}
+
+// -----
+
+// Tests tgraph.scheduled with a value, and on the wrong op.
+// expected-error @+1 {{'tgraph.scheduled' is a unit attribute of tgraph.graph}}
+tgraph.graph @g() attributes {tgraph.scheduled = 1 : i64} {
+  tgraph.yield
+}
+
+// -----
+
+// expected-error @+1 {{'tgraph.scheduled' is a unit attribute of tgraph.graph}}
+func.func @f() attributes {tgraph.scheduled} {
+  return
+}
+
+// -----
+
+// Tests a machine description that is not one, and one off the module.
+// expected-error @+1 {{'tgraph.machine' must be a #tgraph.machine<...>, got 2 : i64}}
+module attributes {tgraph.machine = 2 : i64} {
+}
+
+// -----
+
+// expected-error @+1 {{'tgraph.machine' belongs on the module}}
+func.func @f() attributes {tgraph.machine = #tgraph.machine<cpus = 2, gpus = 0, streams_per_gpu = 2, copy_streams = 1>} {
+  return
+}
+
+// -----
+
+// Tests a misspelt tgraph attribute is caught, not ignored.
+tgraph.kernel @k() cpu
+tgraph.graph @g() {
+  // expected-error @+1 {{unknown attribute 'tgraph.queuepos'; tgraph's are tgraph.queue_pos, tgraph.dep_count, tgraph.pred_group, tgraph.scheduled and tgraph.machine}}
+  %0 = tgraph.task @k() {tgraph.queuepos = 0 : i64}
+  tgraph.yield
+}

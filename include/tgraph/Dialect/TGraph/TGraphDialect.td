@@ -49,6 +49,8 @@ def TGraph_Dialect : Dialect {
   let useDefaultTypePrinterParser = 1;
   let useDefaultAttributePrinterParser = 1;
   let hasConstantMaterializer = 1;
+  // The discardable attributes the passes write (tgraph.queue_pos, ...).
+  let hasOperationAttrVerify = 1;
   let extraClassDeclaration = [{
   private:
     void registerTypes();
