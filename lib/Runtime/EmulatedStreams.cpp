@@ -38,12 +38,16 @@ class EmulatedBackend;
 /// sequence numbers at launch, like a CUDA graph's event nodes.
 struct EmuCapture {
   const EmulatedBackend *owner = nullptr;
+  uint32_t origin = 0; // the stream the recording began on
   struct Op {
     uint32_t stream;
     Command cmd;
   };
   std::vector<Op> ops;
   std::vector<uint32_t> events; // fork and joins, released with it
+  // A launch on another stream than `origin` (the graph's own stream, whose
+  // private twin it was recorded on) is joined to it by these two events.
+  uint32_t launchFork = 0, launchJoin = 0;
 };
 /// The recording this thread is making, if any (capture is per thread).
 thread_local EmuCapture *tlsCapture = nullptr;
@@ -62,36 +66,52 @@ struct EmuStream {
 class EmulatedBackend final : public StreamBackend {
 public:
   explicit EmulatedBackend(uint32_t numStreams) {
-    for (uint32_t i = 0; i < numStreams; ++i) {
-      streams.push_back(std::make_unique<EmuStream>());
-      streams.back()->backend = this;
-      // Room for a few thousand queued commands: steady-state replays of
-      // ordinary graphs then never grow the FIFO (no allocation per replay).
-      streams.back()->fifo.reserve(4096);
-    }
-    for (auto &s : streams) {
-      EmuStream *p = s.get();
-      p->thread = std::thread([p] { p->run(); });
-    }
+    for (uint32_t i = 0; i < numStreams && i < kMaxStreams; ++i)
+      addStream();
+    numShared = streamCount.load();
   }
   ~EmulatedBackend() override {
     synchronize();
-    for (auto &s : streams) {
+    const uint32_t n = streamCount.load();
+    for (uint32_t i = 0; i < n; ++i) {
       {
-        std::lock_guard<std::mutex> lock(s->mu);
-        s->stop = true;
+        std::lock_guard<std::mutex> lock(streams[i]->mu);
+        streams[i]->stop = true;
       }
-      s->cv.notify_all();
+      streams[i]->cv.notify_all();
     }
-    for (auto &s : streams)
-      s->thread.join();
+    for (uint32_t i = 0; i < n; ++i)
+      streams[i]->thread.join();
   }
 
   bool isEmulated() const override { return true; }
-  uint32_t numStreams() const override {
-    return static_cast<uint32_t>(streams.size());
-  }
+  uint32_t numStreams() const override { return streamCount.load(); }
   void *nativeStream(uint32_t stream) override { return streams[stream].get(); }
+
+  // Private streams (a graph's twins for recording, its copy streams): more
+  // threads, like CUDA's cudaStreamCreate, pooled when released, so that
+  // the engine's twin and copy-stream paths run here as they do on a GPU.
+  tgrt_status acquirePrivateStream(uint32_t, uint32_t &stream,
+                                   std::string &error) override {
+    std::lock_guard<std::mutex> lock(privateMu);
+    if (!freePrivate.empty()) {
+      stream = freePrivate.back();
+      freePrivate.pop_back();
+      return TGRT_OK;
+    }
+    if (streamCount.load() == kMaxStreams) {
+      error = "too many emulated streams";
+      return TGRT_ERROR_UNSUPPORTED;
+    }
+    stream = addStream();
+    return TGRT_OK;
+  }
+  void releasePrivateStream(uint32_t base, uint32_t stream) override {
+    if (stream == base || stream < numShared)
+      return;
+    std::lock_guard<std::mutex> lock(privateMu);
+    freePrivate.push_back(stream);
+  }
 
   tgrt_status enqueueHostFn(uint32_t stream, HostFn fn, void *arg,
                             std::string &) override {
@@ -163,7 +183,9 @@ public:
       error = "this thread is already recording a device graph";
       return TGRT_ERROR_UNSUPPORTED;
     }
-    tlsCapture = new EmuCapture{this, {}, {}};
+    tlsCapture = new EmuCapture{};
+    tlsCapture->owner = this;
+    tlsCapture->origin = origin;
     token = tlsCapture;
     // Like a CUDA graph: the other streams start after the origin's earlier
     // work (fork) ...
@@ -199,13 +221,26 @@ public:
       error = "the recording was abandoned";
       return TGRT_ERROR_UNSUPPORTED;
     }
+    acquireEvent(capture->launchFork, error);
+    capture->events.push_back(capture->launchFork);
+    acquireEvent(capture->launchJoin, error);
+    capture->events.push_back(capture->launchJoin);
     destroyCaptured(captured);
     captured = capture;
     return TGRT_OK;
   }
-  tgrt_status launchCaptured(void *captured, uint32_t, std::string &error) override {
-    for (const EmuCapture::Op &op :
-         static_cast<const EmuCapture *>(captured)->ops) {
+  /// Like a CUDA graph launched on `origin`: its work starts after the
+  /// earlier work there and the later work there waits for all of it, while
+  /// its other streams (twins no one else uses) order nothing else.
+  tgrt_status launchCaptured(void *captured, uint32_t origin,
+                             std::string &error) override {
+    const auto *capture = static_cast<const EmuCapture *>(captured);
+    const bool elsewhere = origin != capture->origin;
+    if (elsewhere) {
+      recordEvent(origin, capture->launchFork, error);
+      waitEvent(capture->origin, capture->launchFork, error);
+    }
+    for (const EmuCapture::Op &op : capture->ops) {
       switch (op.cmd.kind) {
       case Command::Host:
         push(op.stream, op.cmd);
@@ -217,6 +252,10 @@ public:
         waitEvent(op.stream, op.cmd.event, error);
         break;
       }
+    }
+    if (elsewhere) {
+      recordEvent(capture->origin, capture->launchJoin, error);
+      waitEvent(origin, capture->launchJoin, error);
     }
     return TGRT_OK;
   }
@@ -234,7 +273,9 @@ public:
   void *deviceAlias(void *hostPtr) override { return hostPtr; }
 
   void synchronize() override {
-    for (auto &s : streams) {
+    const uint32_t n = streamCount.load();
+    for (uint32_t i = 0; i < n; ++i) {
+      EmuStream *s = streams[i].get();
       std::unique_lock<std::mutex> lock(s->mu);
       s->cv.wait(lock, [&] { return s->fifo.empty() && !s->executing; });
     }
@@ -271,7 +312,28 @@ private:
     s.cv.notify_all();
   }
 
-  std::vector<std::unique_ptr<EmuStream>> streams;
+  /// Starts one more stream thread; returns its id.
+  uint32_t addStream() {
+    const uint32_t at = streamCount.load();
+    auto stream = std::make_unique<EmuStream>();
+    stream->backend = this;
+    // Room for a few thousand queued commands: steady-state replays of
+    // ordinary graphs then never grow the FIFO (no allocation per replay).
+    stream->fifo.reserve(4096);
+    EmuStream *p = stream.get();
+    streams[at] = std::move(stream);
+    p->thread = std::thread([p] { p->run(); });
+    streamCount.store(at + 1, std::memory_order_release);
+    return at;
+  }
+
+  // Fixed slots: issuer threads index them while private streams are added.
+  static constexpr uint32_t kMaxStreams = 8192;
+  std::unique_ptr<EmuStream> streams[kMaxStreams];
+  std::atomic<uint32_t> streamCount{0};
+  uint32_t numShared = 0;              // the runtime's streams, then private
+  std::mutex privateMu;                // guards freePrivate and additions
+  std::vector<uint32_t> freePrivate;
   std::mutex eventMu;
   std::condition_variable eventCv;
   std::deque<EmuEvent> events; // indices stay valid as it grows

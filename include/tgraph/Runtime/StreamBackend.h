@@ -121,8 +121,10 @@ public:
                                    std::string &error) = 0;
 
   /// A stream private to one instantiated graph, on the same GPU as `base`
-  /// (the graph's dedicated copy streams). Backends that cannot create
-  /// streams cheaply (emulation: a stream is a thread) return `base`.
+  /// (the graph's dedicated copy streams, and the twins it records device
+  /// graphs on). Both backends create one (emulation: one more thread) and
+  /// pool it when released; a backend without streams of its own returns
+  /// `base`.
   virtual tgrt_status acquirePrivateStream(uint32_t base, uint32_t &stream,
                                            std::string &error) {
     stream = base;
@@ -160,11 +162,10 @@ public:
   /// graph (`captured`: replaced, or updated in place when it is not null),
   /// or discards it when `keep` is false. launchCaptured enqueues it once on
   /// `origin`, ordered after earlier work there and before later work there.
-  /// (Only there: with CUDA, the graph's work on the other streams is not
-  /// ordered after earlier work on those streams. The emulation replays each
-  /// recorded op on its own stream, which orders it after that stream's
-  /// earlier work too; the runtime must not rely on that, and does not: a
-  /// replay starts after the previous one has completed.)
+  /// (Only there: the graph's work on its other streams is not ordered
+  /// after earlier work on those streams. The emulation replays the
+  /// recorded ops on the private twins they were recorded on, forked from
+  /// and joined to `origin`, which orders exactly as much.)
   /// `token` carries the recording's state from begin to end.
   virtual bool supportsCapture() const { return false; }
   virtual tgrt_status beginCapture(uint32_t origin, const uint32_t *others,
