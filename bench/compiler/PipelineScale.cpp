@@ -35,16 +35,22 @@ using namespace mlir;
 using namespace mlir::tgraph;
 namespace cl = llvm::cl;
 
-static cl::opt<std::string> type("type", cl::init("stencil_1d"));
-static cl::opt<int64_t> width("width", cl::init(100));
-static cl::opt<int64_t> steps("steps", cl::init(100));
-static cl::opt<int64_t> radix("radix", cl::init(3));
+static cl::OptionCategory category("tgraph-bench-pipeline options");
+static cl::opt<std::string> type("type", cl::desc("Task Bench pattern"),
+                                 cl::init("stencil_1d"), cl::cat(category));
+static cl::opt<int64_t> width("width", cl::desc("Tasks per step"),
+                              cl::init(100), cl::cat(category));
+static cl::opt<int64_t> steps("steps", cl::desc("Steps"), cl::init(100),
+                              cl::cat(category));
+static cl::opt<int64_t> radix("radix", cl::desc("Dependences per task"),
+                              cl::init(3), cl::cat(category));
 static cl::opt<bool> passTiming("pass-timing",
-                                cl::desc("Print MLIR's per-pass timing"));
+                                cl::desc("Print MLIR's per-pass timing"),
+                                cl::cat(category));
 static cl::opt<std::string>
     compileMode("compile",
                 cl::desc("Then lower (program or calls), JIT and instantiate"),
-                cl::init(""));
+                cl::init(""), cl::cat(category));
 
 static int32_t noop(tgrt_task_context *) { return 0; }
 
@@ -90,6 +96,7 @@ static int compileAndInstantiate(ModuleOp module) {
 }
 
 int main(int argc, char **argv) {
+  cl::HideUnrelatedOptions(category);
   cl::ParseCommandLineOptions(argc, argv, "time tgraph-pipeline\n");
   MLIRContext context;
   context.disableMultithreading();
