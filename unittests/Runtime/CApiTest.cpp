@@ -42,6 +42,23 @@ bool clearLastError(const char *substr) {
         << "' in: " << tgrt_last_error();                                      \
   } while (0)
 
+// Tests a pointer that is not a handle of the kind (here: zeroed memory, as
+// a handle whose object was freed and cleared would look) is refused, not
+// followed.
+TEST(CApi, NotALiveHandle) {
+  alignas(64) static unsigned char zeros[4096] = {};
+  auto rt = reinterpret_cast<tgrt_runtime>(zeros);
+  auto g = reinterpret_cast<tgrt_graph>(zeros);
+  auto e = reinterpret_cast<tgrt_event>(zeros);
+  tgrt_graph out;
+  EXPECT_ERR(tgrt_graph_create(rt, "g", &out), TGRT_ERROR_INVALID_HANDLE,
+             "tgrt_graph_create: not a live runtime handle");
+  EXPECT_ERR(tgrt_graph_finalize(g), TGRT_ERROR_INVALID_HANDLE,
+             "tgrt_graph_finalize: not a live graph handle");
+  EXPECT_ERR(tgrt_event_query(e), TGRT_ERROR_INVALID_HANDLE,
+             "tgrt_event_query: not a live event handle (released?)");
+}
+
 // Tests every entry point rejects a null handle or pointer and names itself.
 TEST(CApi, NullHandlesAndPointers) {
   uint32_t id;
