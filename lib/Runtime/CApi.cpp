@@ -829,13 +829,14 @@ tgrt_status runProgram(tgrt_graph g, const uint8_t *p, uint64_t n,
                        const char *strings, uint64_t stringsSize,
                        std::string &where) {
   uint64_t pc = 0, version = 0;
-  if (n == 0 || readNumber(p, n, pc, version) ||
-      version != TGRT_PROGRAM_VERSION) {
+  const char *bad = n ? readNumber(p, n, pc, version) : nullptr;
+  if (n == 0 || bad || version != TGRT_PROGRAM_VERSION) {
     where = "byte 0";
     return setError(TGRT_ERROR_INVALID_ARGUMENT,
                     "the program's version is " +
-                        (n && pc ? std::to_string(version)
-                                 : std::string("missing")) +
+                        (n == 0 ? std::string("missing")
+                         : bad  ? "unreadable (" + std::string(bad) + ")"
+                                : std::to_string(version)) +
                         "; this runtime reads version " +
                         std::to_string(TGRT_PROGRAM_VERSION) +
                         " (recompile the graph)");
@@ -850,7 +851,7 @@ tgrt_status runProgram(tgrt_graph g, const uint8_t *p, uint64_t n,
   uint64_t a[kMaxOperands]; // the call's operands
   while (pc < n) {
     callPc = pc;
-    if (const char *bad = readNumber(p, n, pc, op)) {
+    if ((bad = readNumber(p, n, pc, op))) {
       op = 0;
       at();
       return setError(TGRT_ERROR_INVALID_ARGUMENT, bad);
@@ -868,7 +869,7 @@ tgrt_status runProgram(tgrt_graph g, const uint8_t *p, uint64_t n,
         return setError(TGRT_ERROR_INVALID_ARGUMENT,
                         "the program ends inside a call");
       }
-      if (const char *bad = readNumber(p, n, pc, a[i])) {
+      if ((bad = readNumber(p, n, pc, a[i]))) {
         at();
         return setError(TGRT_ERROR_INVALID_ARGUMENT,
                         "operand " + std::to_string(i) + ": " + bad);

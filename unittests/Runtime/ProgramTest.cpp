@@ -182,6 +182,9 @@ TEST(Program, RejectsMalformedPrograms) {
   expectRefused(bytes, TGRT_ERROR_INVALID_ARGUMENT,
                 "byte 1 (opcode 3): operand 0: the program ends inside a "
                 "number");
+  expectRefused({0x82}, TGRT_ERROR_INVALID_ARGUMENT,
+                "byte 0: the program's version is unreadable (the program "
+                "ends inside a number)");
   bytes = encode({TGRT_PROGRAM_VERSION});
   bytes.push_back(0x83);
   expectRefused(bytes, TGRT_ERROR_INVALID_ARGUMENT,
