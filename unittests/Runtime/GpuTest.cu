@@ -148,10 +148,7 @@ TEST(Gpu, ChainOverEveryDependenceKind) {
   EXPECT_NO_LEFTOVER_CUDA_ERROR();
   for (int r = 0; r < 20; ++r) {
     m.host[0] = 0;
-    tgrt_event done;
-    ASSERT_TGRT(tgrt_graph_replay(g, nullptr, 0, nullptr, 0, &done));
-    ASSERT_TGRT(waitEvent(done));
-    ASSERT_TGRT(tgrt_event_release(done));
+    ASSERT_TGRT(replayAndWait(g));
     EXPECT_EQ(m.host[0], n);
   }
   EXPECT_EQ(m.host[1], 0) << "kernels ran out of order";
@@ -190,10 +187,7 @@ TEST(Gpu, Copies) {
   ASSERT_TGRT(tgrt_graph_add_dep(g, d2h, skipped, TGRT_DEP_DEVICE));
   ASSERT_TGRT(tgrt_graph_finalize(g));
   EXPECT_NO_LEFTOVER_CUDA_ERROR();
-  tgrt_event done;
-  ASSERT_TGRT(tgrt_graph_replay(g, nullptr, 0, nullptr, 0, &done));
-  ASSERT_TGRT(waitEvent(done));
-  ASSERT_TGRT(tgrt_event_release(done));
+  ASSERT_TGRT(replayAndWait(g));
   EXPECT_EQ(dst, src);
   for (char c : untouched)
     ASSERT_EQ(c, 7);
@@ -229,10 +223,7 @@ TEST(Gpu, GuardedPredicate) {
   EXPECT_NO_LEFTOVER_CUDA_ERROR();
   for (uint64_t v : {1, 0, 1, 0}) {
     m.host[0] = 0;
-    tgrt_event done;
-    ASSERT_TGRT(tgrt_graph_replay(g, nullptr, 0, &v, 1, &done));
-    ASSERT_TGRT(waitEvent(done));
-    ASSERT_TGRT(tgrt_event_release(done));
+    ASSERT_TGRT(replayAndWait(g, &v, 1));
     EXPECT_EQ(m.host[0], v ? 1 : 0);
   }
   EXPECT_EQ(m.host[1], 0);
@@ -392,10 +383,7 @@ TEST(Gpu, DeviceGraphChainAcrossStreams) {
   EXPECT_NO_LEFTOVER_CUDA_ERROR();
   for (int r = 0; r < 20; ++r) {
     m.host[0] = 0;
-    tgrt_event done;
-    ASSERT_TGRT(tgrt_graph_replay(g, nullptr, 0, nullptr, 0, &done));
-    ASSERT_TGRT(waitEvent(done));
-    ASSERT_TGRT(tgrt_event_release(done));
+    ASSERT_TGRT(replayAndWait(g));
     EXPECT_EQ(m.host[0], n) << "replay " << r;
     EXPECT_EQ(lastCaptured(g), r == 0 ? 0 : 1) << "replay " << r;
   }
@@ -454,10 +442,7 @@ TEST(Gpu, DeviceGraphCopiesWithParameters) {
   const int which[] = {0, 0, 0, 1, 1, 1};
   for (int r = 0; r < 6; ++r) {
     uint64_t p = reinterpret_cast<uint64_t>(host[which[r]]);
-    tgrt_event done;
-    ASSERT_TGRT(tgrt_graph_replay(g, nullptr, 0, &p, 1, &done));
-    ASSERT_TGRT(waitEvent(done));
-    ASSERT_TGRT(tgrt_event_release(done));
+    ASSERT_TGRT(replayAndWait(g, &p, 1));
     EXPECT_EQ(lastCaptured(g), r % 3 == 0 ? 0 : 1) << "replay " << r;
   }
   for (int b = 0; b < 2; ++b)
@@ -509,10 +494,7 @@ TEST(Gpu, DeviceGraphGuardedByDeviceValue) {
   for (int r = 0; r < 7; ++r) {
     m.host[0] = 0;
     input.host[0] = flags[r];
-    tgrt_event done;
-    ASSERT_TGRT(tgrt_graph_replay(g, nullptr, 0, nullptr, 0, &done));
-    ASSERT_TGRT(waitEvent(done));
-    ASSERT_TGRT(tgrt_event_release(done));
+    ASSERT_TGRT(replayAndWait(g));
     EXPECT_EQ(m.host[0], flags[r]) << "replay " << r;
     EXPECT_EQ(lastCaptured(g), r == 0 ? 0 : 1) << "replay " << r;
   }
