@@ -643,6 +643,28 @@ tgrt_status tgrt_graph_set_node_name(tgrt_graph g, uint32_t node,
   TGRT_GUARD_END
 }
 
+tgrt_status tgrt_graph_set_queue_pos(tgrt_graph g, uint32_t node,
+                                     uint32_t pos) {
+  const char *fn = "tgrt_graph_set_queue_pos";
+  TGRT_TRY(checkBuilding(g, fn));
+  TGRT_TRY(g->checkNode(node, fn));
+  if (g->bnodes[node].kind == tgrt_graph_impl::NodeKind::Join)
+    return setError(TGRT_ERROR_INVALID_ARGUMENT,
+                    std::string(fn) + ": node " + std::to_string(node) +
+                        " is a join, which has no queue");
+  g->bnodes[node].queuePos = pos;
+  return TGRT_OK;
+}
+
+tgrt_status tgrt_graph_expect_deps(tgrt_graph g, uint32_t node,
+                                   uint32_t count) {
+  const char *fn = "tgrt_graph_expect_deps";
+  TGRT_TRY(checkBuilding(g, fn));
+  TGRT_TRY(g->checkNode(node, fn));
+  g->bnodes[node].expectDeps = count;
+  return TGRT_OK;
+}
+
 tgrt_status tgrt_graph_add_dep(tgrt_graph g, uint32_t pred, uint32_t succ,
                                int32_t kind) {
   const char *fn = "tgrt_graph_add_dep";
@@ -770,7 +792,7 @@ struct ProgramCall {
   uint8_t operands = 0;
   uint16_t wide = 0;
 };
-constexpr uint32_t kNumProgramOps = TGRT_OP_SET_PREDICATE + 1;
+constexpr uint32_t kNumProgramOps = TGRT_OP_EXPECT_DEPS + 1;
 struct ProgramTable {
   ProgramCall calls[kNumProgramOps];
 };
@@ -959,6 +981,12 @@ tgrt_status runProgram(tgrt_graph g, const uint8_t *p, uint64_t n,
       break;
     case TGRT_OP_SET_PREDICATE:
       s = tgrt_graph_set_predicate(g, u32(0), u32(1), i32(2));
+      break;
+    case TGRT_OP_SET_QUEUE_POS:
+      s = tgrt_graph_set_queue_pos(g, u32(0), u32(1));
+      break;
+    case TGRT_OP_EXPECT_DEPS:
+      s = tgrt_graph_expect_deps(g, u32(0), u32(1));
       break;
     }
     if (s != TGRT_OK) {

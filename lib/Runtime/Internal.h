@@ -245,6 +245,8 @@ struct tgrt_graph_impl {
     int64_t dstParam = -1, srcParam = -1;
     int64_t pred = -1;
     uint8_t predMode = PredNone;
+    int64_t queuePos = -1;   // the compiler's queue position, if given
+    int64_t expectDeps = -1; // the compiler's dependency count, if given
   };
   struct BEdge {
     uint32_t pred, succ;

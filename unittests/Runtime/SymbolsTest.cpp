@@ -57,7 +57,7 @@ constexpr bool opcodesUnique() {
   }
 #include "tgraph/Runtime/tgrt_symbols.def"
 #undef TGRT_SYMBOL
-  for (int op = TGRT_OP_SET_NUM_PARAMS; op <= TGRT_OP_SET_PREDICATE; ++op)
+  for (int op = TGRT_OP_SET_NUM_PARAMS; op <= TGRT_OP_EXPECT_DEPS; ++op)
     if (!seen[op])
       return false;
   return true;

@@ -264,8 +264,27 @@ TGRT_API tgrt_status tgrt_graph_pred_or(tgrt_graph graph, uint32_t lhs,
 TGRT_API tgrt_status tgrt_graph_set_predicate(tgrt_graph graph, uint32_t node,
                                               uint32_t pred, int32_t mode);
 
-/* Freezes the graph: checks it (cycles, placements, predicates), computes the
- * per-processor queues in topological order and the counters. */
+/* The compiler's schedule. A graph whose tasks and copies all have a queue
+ * position runs each processor's queue in that order: `pos` is the node's
+ * 0-based position among the tasks and copies placed on the same processor
+ * (positions of one processor are 0..k-1, each once). finalize checks that
+ * the queues and the dependences together are acyclic and refuses the graph
+ * otherwise, naming the ops; it never reorders. Joins have no queue. When no
+ * node has a position, finalize computes the queues itself (a topological
+ * order); giving positions to some tasks and copies but not all is an error. */
+TGRT_API tgrt_status tgrt_graph_set_queue_pos(tgrt_graph graph, uint32_t node,
+                                              uint32_t pos);
+/* Declares how many distinct nodes `node` depends on through
+ * tgrt_graph_add_dep (the compiler's dependency count); finalize refuses the
+ * graph when the dependences added disagree, naming the node. */
+TGRT_API tgrt_status tgrt_graph_expect_deps(tgrt_graph graph, uint32_t node,
+                                            uint32_t count);
+
+/* Freezes the graph: checks it (cycles, placements, predicates, the given
+ * schedule and dependence kinds: a device dependence or a guarded predicate
+ * that the backend cannot honour is refused, never demoted), builds the
+ * per-processor queues (in the given order, or a computed topological one)
+ * and the counters. */
 TGRT_API tgrt_status tgrt_graph_finalize(tgrt_graph graph);
 TGRT_API tgrt_status tgrt_graph_num_nodes(tgrt_graph graph,
                                           uint32_t *out_num_nodes);
@@ -309,7 +328,9 @@ typedef enum tgrt_program_op {
   TGRT_OP_PRED_NOT = 14,       /* pred */
   TGRT_OP_PRED_AND = 15,       /* lhs, rhs */
   TGRT_OP_PRED_OR = 16,        /* lhs, rhs */
-  TGRT_OP_SET_PREDICATE = 17   /* node, pred, mode */
+  TGRT_OP_SET_PREDICATE = 17,  /* node, pred, mode */
+  TGRT_OP_SET_QUEUE_POS = 18,  /* node, pos */
+  TGRT_OP_EXPECT_DEPS = 19     /* node, count */
 } tgrt_program_op;
 
 /* Creates a graph named `name`, runs `program` (program_size bytes) on it
