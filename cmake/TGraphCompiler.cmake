@@ -15,6 +15,11 @@ include(TableGen)
 include(AddLLVM)
 include(AddMLIR)
 
+# Installed tools and (shared) libraries find libMLIR/libLLVM where the
+# MLIR package says they are, from any install prefix.
+list(APPEND CMAKE_INSTALL_RPATH "${LLVM_LIBRARY_DIR}")
+list(REMOVE_DUPLICATES CMAKE_INSTALL_RPATH)
+
 include_directories(SYSTEM ${LLVM_INCLUDE_DIRS} ${MLIR_INCLUDE_DIRS})
 include_directories(${PROJECT_SOURCE_DIR}/include ${PROJECT_BINARY_DIR}/include)
 separate_arguments(TGRAPH_LLVM_DEFINITIONS NATIVE_COMMAND "${LLVM_DEFINITIONS}")
