@@ -77,6 +77,3 @@ endforeach()
 if(TGRAPH_BUILD_TESTS)
   add_subdirectory(test)
 endif()
-# Generated headers (.inc) are installed beside the sources.
-install(DIRECTORY ${PROJECT_BINARY_DIR}/include/tgraph DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}
-        FILES_MATCHING PATTERN "*.inc")
