@@ -81,7 +81,11 @@ mkdir -p "$down"
 configure "$down/runtime" -DDOWNSTREAM_PART=runtime
 ninja -C "$down/runtime" >/dev/null
 clean "$down/runtime/downstream"
-echo "install: runtime consumer links libcudart: $(needed "$down/runtime/downstream" libcudart)"
+cudart=$(needed "$down/runtime/downstream" libcudart)
+if grep -q '^set(TGRAPH_HAS_CUDA OFF)' "$prefix/$libdir/cmake/tgraph/tgraphConfig.cmake"; then
+  [[ $cudart == no ]] || fail "a runtime consumer of a CPU-only tgraph links libcudart"
+fi
+echo "install: runtime consumer links libcudart: $cudart"
 if [[ $compiler == ON ]]; then
   configure "$down/compiler" -DDOWNSTREAM_PART=compiler
   ninja -C "$down/compiler" >/dev/null
