@@ -15,6 +15,11 @@ include(TableGen)
 include(AddLLVM)
 include(AddMLIR)
 
+# Installed tools and (shared) libraries find libMLIR/libLLVM where the
+# MLIR package says they are, from any install prefix.
+list(APPEND CMAKE_INSTALL_RPATH "${LLVM_LIBRARY_DIR}")
+list(REMOVE_DUPLICATES CMAKE_INSTALL_RPATH)
+
 include_directories(SYSTEM ${LLVM_INCLUDE_DIRS} ${MLIR_INCLUDE_DIRS})
 include_directories(${PROJECT_SOURCE_DIR}/include ${PROJECT_BINARY_DIR}/include)
 separate_arguments(TGRAPH_LLVM_DEFINITIONS NATIVE_COMMAND "${LLVM_DEFINITIONS}")
@@ -45,7 +50,7 @@ function(tgraph_compiler_library name)
   if(ARG_DEPENDS)
     add_dependencies(${name} ${ARG_DEPENDS})
   endif()
-  install(TARGETS ${name} EXPORT tgraphTargets
+  install(TARGETS ${name} EXPORT tgraphCompilerTargets
           ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
           LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR})
 endfunction()
@@ -72,6 +77,3 @@ endforeach()
 if(TGRAPH_BUILD_TESTS)
   add_subdirectory(test)
 endif()
-# Generated headers (.inc) are installed beside the sources.
-install(DIRECTORY ${PROJECT_BINARY_DIR}/include/tgraph DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}
-        FILES_MATCHING PATTERN "*.inc")
