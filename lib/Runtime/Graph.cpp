@@ -4,18 +4,20 @@
 // (value arguments, predicate inputs) into flat arrays the replay engine reads
 // without allocating: successor lists in CSR form split into "released when
 // issued" (device dependences between stream-ordered ops: runahead) and
-// "released when complete", per-processor queues in one topological order,
-// initial counters, predicate programs, and the completion-callback ranges of
-// each stream.
+// "released when complete", per-processor queues (the compiler's, checked
+// against the dependences, or one topological order), initial counters,
+// predicate programs, and the completion-callback ranges of each stream. It
+// checks the compiler's decisions and refuses what it cannot honour; it
+// never re-decides them.
 //
 //===----------------------------------------------------------------------===//
 
 #include "Internal.h"
 
 #include <algorithm>
-#include <type_traits>
 #include <cstdlib>
 #include <cstring>
+#include <type_traits>
 
 using namespace tgraph::rt;
 
@@ -134,6 +136,362 @@ void collectPredSources(const std::vector<tgrt_graph_impl::BPred> &preds,
 }
 } // namespace
 
+//===----------------------------------------------------------------------===//
+// Checks of the compiler's decisions
+//===----------------------------------------------------------------------===//
+//
+// finalize never re-decides what the compiler chose (a queue order, a device
+// dependence, a guarded predicate): it honours it or refuses the graph with a
+// message that names the ops, so that an emulated run predicts a CUDA run
+// and a wrong schedule is found at load time instead of running differently.
+
+std::string tgrt_graph_impl::describe(uint32_t node) const {
+  return "'" + bnodes[node].name + "' (node " + std::to_string(node) + ")";
+}
+
+/// Why `node` cannot take part in device (stream-ordered) ordering, or
+/// nullptr-equivalent empty string if it can.
+static std::string
+notStreamOrdered(const tgrt_graph_impl &g, uint32_t node,
+                 const std::vector<tgrt_graph_impl::ExecKind> &exec) {
+  using G = tgrt_graph_impl;
+  const G::BNode &b = g.bnodes[node];
+  if (b.kind == G::NodeKind::Join)
+    return g.describe(node) + " is a join, not an op on a stream";
+  if (exec[node] != G::ExecKind::Stream)
+    return g.describe(node) + " runs on cpu worker " +
+           std::to_string(b.procIndex) + ", not on a stream";
+  if (b.kind == G::NodeKind::Task && !b.kernel->streamOrdered)
+    return "kernel '" + b.kernel->name + "' of " + g.describe(node) +
+           " was registered without TGRT_KERNEL_STREAM_ORDERED";
+  return std::string();
+}
+
+tgrt_status tgrt_graph_impl::checkGuarded(const std::vector<ExecKind> &exec) {
+  // One rule for every backend (an emulated run predicts a CUDA run): only
+  // a stream-ordered task on a GPU stream can test its predicate on the
+  // stream (CUDA: the kernel reads ctx->guard_device).
+  for (uint32_t i = 0; i < bnodes.size(); ++i) {
+    const BNode &b = bnodes[i];
+    if (b.pred < 0 || b.predMode != PredGuarded)
+      continue;
+    std::string why;
+    if (b.kind == NodeKind::Copy)
+      why = "it is a copy";
+    else if (exec[i] != ExecKind::Stream)
+      why = "it runs on cpu worker " + std::to_string(b.procIndex);
+    else if (!b.kernel->streamOrdered)
+      why = "its kernel '" + b.kernel->name +
+            "' was registered without TGRT_KERNEL_STREAM_ORDERED";
+    else
+      continue;
+    return setError(TGRT_ERROR_INVALID_ARGUMENT,
+                    describe(i) +
+                        " has a guarded predicate (TGRT_PRED_GUARDED)"
+                        " but " +
+                        why +
+                        "; only a stream-ordered task on a GPU stream can "
+                        "check its predicate on the stream (use "
+                        "TGRT_PRED_WAIT)");
+  }
+  return TGRT_OK;
+}
+
+tgrt_status
+tgrt_graph_impl::checkDeviceDeps(const std::vector<ExecKind> &exec,
+                                 const std::vector<uint32_t> &gpuOf) {
+  for (const BEdge &e : bedges) {
+    if (e.kind != TGRT_DEP_DEVICE)
+      continue;
+    std::string why = notStreamOrdered(*this, e.pred, exec);
+    if (why.empty())
+      why = notStreamOrdered(*this, e.succ, exec);
+    if (why.empty() && gpuOf[e.pred] != gpuOf[e.succ])
+      why = "they are on gpu " + std::to_string(gpuOf[e.pred]) + " and gpu " +
+            std::to_string(gpuOf[e.succ]);
+    if (why.empty())
+      continue;
+    return setError(TGRT_ERROR_INVALID_ARGUMENT,
+                    "the device dependence of " + describe(e.succ) + " on " +
+                        describe(e.pred) + " cannot be honoured: " + why +
+                        " (a device dependence joins two stream-ordered ops "
+                        "on the streams of one GPU; use TGRT_DEP_HOST)");
+  }
+  return TGRT_OK;
+}
+
+tgrt_status tgrt_graph_impl::checkExpectedDeps() {
+  const uint32_t n = static_cast<uint32_t>(bnodes.size());
+  bool any = false;
+  for (const BNode &b : bnodes)
+    any |= b.expectDeps >= 0;
+  if (!any)
+    return TGRT_OK;
+  // Distinct predecessors per node, O(V + E): edges bucketed by successor,
+  // a stamp per predecessor.
+  std::vector<uint32_t> begin(n + 1, 0), preds(bedges.size());
+  for (const BEdge &e : bedges)
+    ++begin[e.succ + 1];
+  for (uint32_t i = 0; i < n; ++i)
+    begin[i + 1] += begin[i];
+  {
+    std::vector<uint32_t> fill(begin.begin(), begin.end() - 1);
+    for (const BEdge &e : bedges)
+      preds[fill[e.succ]++] = e.pred;
+  }
+  std::vector<uint32_t> stamp(n, UINT32_MAX);
+  for (uint32_t i = 0; i < n; ++i) {
+    if (bnodes[i].expectDeps < 0)
+      continue;
+    uint32_t distinct = 0;
+    for (uint32_t k = begin[i]; k < begin[i + 1]; ++k)
+      if (stamp[preds[k]] != i) {
+        stamp[preds[k]] = i;
+        ++distinct;
+      }
+    if (distinct != static_cast<uint64_t>(bnodes[i].expectDeps))
+      return setError(TGRT_ERROR_INVALID_ARGUMENT,
+                      describe(i) + " was declared with " +
+                          std::to_string(bnodes[i].expectDeps) +
+                          " dependences (tgrt_graph_expect_deps) but " +
+                          std::to_string(distinct) +
+                          " distinct predecessors were added with "
+                          "tgrt_graph_add_dep");
+  }
+  return TGRT_OK;
+}
+
+tgrt_status tgrt_graph_impl::checkQueuePositions(
+    const std::vector<ExecKind> &exec, const std::vector<uint32_t> &procOf,
+    uint32_t numProcs, std::vector<uint32_t> &queues,
+    std::vector<uint32_t> &begin, bool &given) {
+  const uint32_t n = static_cast<uint32_t>(bnodes.size());
+  int64_t withPos = -1, withoutPos = -1;
+  for (uint32_t i = 0; i < n; ++i) {
+    if (exec[i] == ExecKind::Inline)
+      continue;
+    (bnodes[i].queuePos >= 0 ? withPos : withoutPos) = i;
+  }
+  given = withPos >= 0;
+  if (!given)
+    return TGRT_OK;
+  if (withoutPos >= 0)
+    return setError(TGRT_ERROR_INVALID_ARGUMENT,
+                    describe(static_cast<uint32_t>(withoutPos)) +
+                        " has no queue position but " +
+                        describe(static_cast<uint32_t>(withPos)) +
+                        " has one; give every task and copy a position "
+                        "(tgrt_graph_set_queue_pos), or none");
+  begin.assign(numProcs + 1, 0);
+  for (uint32_t i = 0; i < n; ++i)
+    if (exec[i] != ExecKind::Inline)
+      ++begin[procOf[i] + 1];
+  for (uint32_t p = 0; p < numProcs; ++p)
+    begin[p + 1] += begin[p];
+  queues.assign(begin[numProcs], UINT32_MAX);
+  // Each processor's positions must be exactly 0..k-1: a position < k
+  // taken twice is a duplicate; then a position >= k leaves a gap.
+  for (uint32_t i = 0; i < n; ++i) {
+    if (exec[i] == ExecKind::Inline)
+      continue;
+    const uint32_t p = procOf[i];
+    const uint64_t k = begin[p + 1] - begin[p];
+    const uint64_t pos = static_cast<uint64_t>(bnodes[i].queuePos);
+    if (pos >= k)
+      continue;
+    uint32_t &at = queues[begin[p] + pos];
+    if (at != UINT32_MAX)
+      return setError(TGRT_ERROR_INVALID_ARGUMENT,
+                      describe(at) + " and " + describe(i) +
+                          " both have position " + std::to_string(pos) +
+                          " in the queue of " + rt->procs[p]->name);
+    at = i;
+  }
+  for (uint32_t p = 0; p < numProcs; ++p)
+    for (uint32_t at = begin[p]; at < begin[p + 1]; ++at) {
+      if (queues[at] != UINT32_MAX)
+        continue;
+      std::string example;
+      for (uint32_t i = 0; i < n && example.empty(); ++i)
+        if (exec[i] != ExecKind::Inline && procOf[i] == p &&
+            static_cast<uint64_t>(bnodes[i].queuePos) >=
+                begin[p + 1] - begin[p])
+          example = " (" + describe(i) + " has position " +
+                    std::to_string(bnodes[i].queuePos) + ")";
+      return setError(TGRT_ERROR_INVALID_ARGUMENT,
+                      "the queue of " + rt->procs[p]->name +
+                          " has no position " + std::to_string(at - begin[p]) +
+                          ": its " + std::to_string(begin[p + 1] - begin[p]) +
+                          " tasks and copies need positions 0.." +
+                          std::to_string(begin[p + 1] - begin[p] - 1) +
+                          example);
+    }
+  return TGRT_OK;
+}
+
+namespace {
+/// Out-edges in CSR form: edges[outEdges[outBegin[u]..outBegin[u+1])].
+struct Adjacency {
+  std::vector<uint32_t> outBegin, outEdges;
+  Adjacency(uint32_t n, const std::vector<tgrt_graph_impl::BEdge> &edges)
+      : outBegin(n + 1, 0), outEdges(edges.size()) {
+    for (const auto &e : edges)
+      ++outBegin[e.pred + 1];
+    for (uint32_t i = 0; i < n; ++i)
+      outBegin[i + 1] += outBegin[i];
+    std::vector<uint32_t> fill(outBegin.begin(), outBegin.end() - 1);
+    for (uint32_t k = 0; k < edges.size(); ++k)
+      outEdges[fill[edges[k].pred]++] = k;
+  }
+};
+} // namespace
+
+/// Names a cycle among the nodes Kahn's algorithm left over (each of them
+/// has a leftover predecessor, so walking predecessors back must repeat).
+/// `queuePrev[v]` is v's predecessor in its queue, or UINT32_MAX.
+tgrt_status tgrt_graph_impl::cycleError(const std::vector<BEdge> &edges,
+                                        const std::vector<int32_t> &indeg,
+                                        const std::vector<uint32_t> &queuePrev,
+                                        const std::vector<uint32_t> &procOf) {
+  const uint32_t n = static_cast<uint32_t>(bnodes.size());
+  // One leftover predecessor per leftover node, and how it got there.
+  std::vector<uint32_t> back(n, UINT32_MAX);
+  std::vector<uint8_t> byQueue(n, 0);
+  for (const BEdge &e : edges)
+    if (indeg[e.succ] > 0 && indeg[e.pred] > 0 && back[e.succ] == UINT32_MAX)
+      back[e.succ] = e.pred;
+  for (uint32_t v = 0; v < n; ++v)
+    if (indeg[v] > 0 && back[v] == UINT32_MAX && !queuePrev.empty() &&
+        queuePrev[v] != UINT32_MAX) {
+      back[v] = queuePrev[v];
+      byQueue[v] = 1;
+    }
+  uint32_t v = 0;
+  while (indeg[v] == 0)
+    ++v;
+  std::vector<uint32_t> seenAt(n, UINT32_MAX), walk;
+  while (seenAt[v] == UINT32_MAX) {
+    seenAt[v] = static_cast<uint32_t>(walk.size());
+    walk.push_back(v);
+    v = back[v];
+  }
+  // The cycle, in execution order: each node must run before the next.
+  std::vector<uint32_t> cycle(walk.rbegin(), walk.rend() - seenAt[v]);
+  bool anyQueue = false;
+  for (uint32_t u : cycle)
+    anyQueue |= byQueue[u] != 0;
+  auto name = [&](uint32_t u) { return "'" + bnodes[u].name + "'"; };
+  if (!anyQueue) {
+    uint32_t lowest = *std::min_element(cycle.begin(), cycle.end());
+    std::string path;
+    auto it = std::find(cycle.begin(), cycle.end(), lowest);
+    for (size_t k = 0; k <= cycle.size(); ++k) {
+      path += (k ? " -> " : "") + name(*it);
+      if (++it == cycle.end())
+        it = cycle.begin();
+    }
+    return setError(TGRT_ERROR_CYCLE, "a dependence cycle through node " +
+                                          std::to_string(lowest) + " (" +
+                                          name(lowest) + "): " + path);
+  }
+  // Each step u -> w of the cycle (w = the next node) is a dependence of w
+  // on u, or u before w in a queue.
+  std::string steps;
+  for (size_t k = 0; k < cycle.size(); ++k) {
+    uint32_t u = cycle[k], w = cycle[(k + 1) % cycle.size()];
+    steps += k ? ", " : "";
+    if (byQueue[w])
+      steps += "the queue of " + rt->procs[procOf[w]]->name + " puts " +
+               name(u) + " before " + name(w);
+    else
+      steps += name(w) + " depends on " + name(u);
+  }
+  if (cycle.size() == 2) {
+    uint32_t u = cycle[0], w = cycle[1];
+    if (byQueue[w] && !byQueue[u])
+      std::swap(u, w); // u: queued before w, which it depends on
+    return setError(TGRT_ERROR_CYCLE, "the queue of " +
+                                          rt->procs[procOf[u]]->name +
+                                          " puts " + name(w) + " before " +
+                                          name(u) + ", which it depends on");
+  }
+  return setError(TGRT_ERROR_CYCLE,
+                  "the queues and the dependences form a cycle: " + steps);
+}
+
+tgrt_status tgrt_graph_impl::orderTopologically(const std::vector<BEdge> &edges,
+                                                std::vector<uint32_t> &order) {
+  const uint32_t n = static_cast<uint32_t>(bnodes.size());
+  order.clear();
+  order.reserve(n);
+  // Creation order, when it is topological (the compiler adds nodes in a
+  // topological order), so that each queue keeps the order the compiler
+  // chose: two ops on one stream need no edge between them.
+  bool creationOrderIsTopological = true;
+  for (const BEdge &e : edges)
+    creationOrderIsTopological &= e.pred < e.succ;
+  if (creationOrderIsTopological) {
+    for (uint32_t i = 0; i < n; ++i)
+      order.push_back(i);
+    return TGRT_OK;
+  }
+  Adjacency adj(n, edges);
+  std::vector<int32_t> indeg(n, 0);
+  for (const BEdge &e : edges)
+    ++indeg[e.succ];
+  for (uint32_t i = 0; i < n; ++i)
+    if (indeg[i] == 0)
+      order.push_back(i);
+  for (size_t head = 0; head < order.size(); ++head) {
+    uint32_t u = order[head];
+    for (uint32_t k = adj.outBegin[u]; k < adj.outBegin[u + 1]; ++k)
+      if (--indeg[edges[adj.outEdges[k]].succ] == 0)
+        order.push_back(edges[adj.outEdges[k]].succ);
+  }
+  if (order.size() != n)
+    return cycleError(edges, indeg, {}, {});
+  return TGRT_OK;
+}
+
+tgrt_status tgrt_graph_impl::orderWithQueues(
+    const std::vector<BEdge> &edges, const std::vector<uint32_t> &procOf,
+    const std::vector<uint32_t> &queues, const std::vector<uint32_t> &begin,
+    std::vector<uint32_t> &order) {
+  // Kahn over the dependence edges plus an edge from each queued node to
+  // its queue successor: O(V + E), and the order it yields agrees with
+  // every queue (state layout and single-issue order rely on that).
+  const uint32_t n = static_cast<uint32_t>(bnodes.size());
+  const uint32_t numProcs = static_cast<uint32_t>(begin.size()) - 1;
+  std::vector<uint32_t> queueNext(n, UINT32_MAX), queuePrev(n, UINT32_MAX);
+  for (uint32_t p = 0; p < numProcs; ++p)
+    for (uint32_t at = begin[p]; at + 1 < begin[p + 1]; ++at) {
+      queueNext[queues[at]] = queues[at + 1];
+      queuePrev[queues[at + 1]] = queues[at];
+    }
+  Adjacency adj(n, edges);
+  std::vector<int32_t> indeg(n, 0);
+  for (const BEdge &e : edges)
+    ++indeg[e.succ];
+  for (uint32_t v = 0; v < n; ++v)
+    indeg[v] += queuePrev[v] != UINT32_MAX;
+  order.clear();
+  order.reserve(n);
+  for (uint32_t i = 0; i < n; ++i)
+    if (indeg[i] == 0)
+      order.push_back(i);
+  for (size_t head = 0; head < order.size(); ++head) {
+    uint32_t u = order[head];
+    for (uint32_t k = adj.outBegin[u]; k < adj.outBegin[u + 1]; ++k)
+      if (--indeg[edges[adj.outEdges[k]].succ] == 0)
+        order.push_back(edges[adj.outEdges[k]].succ);
+    if (queueNext[u] != UINT32_MAX && --indeg[queueNext[u]] == 0)
+      order.push_back(queueNext[u]);
+  }
+  if (order.size() != n)
+    return cycleError(edges, indeg, queuePrev, procOf);
+  return TGRT_OK;
+}
+
 tgrt_status tgrt_graph_impl::finalize() {
   Runtime &R = *rt;
   const uint32_t n = static_cast<uint32_t>(bnodes.size());
@@ -186,19 +544,18 @@ tgrt_status tgrt_graph_impl::finalize() {
                           " binds a parameter the graph does not have");
   }
 
-  // --- Effective predicate modes: guarded needs a stream that can check it
-  // (always under emulation; with CUDA only stream-ordered kernels, which
-  // read ctx->guard_device; CUDA copies are resolved on the host).
+  // --- The compiler's decisions are checked, never re-decided: a guarded
+  // predicate, a device dependence and the expected dependency counts.
   std::vector<uint8_t> predMode(n, PredNone);
-  for (uint32_t i = 0; i < n; ++i) {
-    const BNodeT &b = bnodes[i];
-    if (b.pred < 0)
-      continue;
-    bool guardedOk = exec[i] == ExecKind::Stream &&
-                     (!cuda || (b.kind == NodeKind::Task && streamOrdered[i]));
-    predMode[i] =
-        b.predMode == PredGuarded && guardedOk ? PredGuarded : PredWait;
-  }
+  for (uint32_t i = 0; i < n; ++i)
+    if (bnodes[i].pred >= 0)
+      predMode[i] = bnodes[i].predMode;
+  if (tgrt_status s = checkGuarded(exec))
+    return s;
+  if (tgrt_status s = checkDeviceDeps(exec, gpuOf))
+    return s;
+  if (tgrt_status s = checkExpectedDeps())
+    return s;
 
   // --- All edges: explicit, value arguments, predicate inputs.
   std::vector<BEdge> edges = bedges;
@@ -216,10 +573,16 @@ tgrt_status tgrt_graph_impl::finalize() {
       producers.clear();
       collectPredSources(bpreds, static_cast<uint32_t>(b.pred), seen,
                          producers);
+      // A guarded op reads its predicate on the stream: a producer that is
+      // stream-ordered on the same GPU only needs to be issued first; any
+      // other producer must have completed (its value is written by then).
       for (uint32_t p : producers)
-        edges.push_back(
-            {p, i,
-             predMode[i] == PredGuarded ? TGRT_DEP_DEVICE : TGRT_DEP_HOST});
+        edges.push_back({p, i,
+                         predMode[i] == PredGuarded &&
+                                 exec[p] == ExecKind::Stream &&
+                                 streamOrdered[p] && gpuOf[p] == gpuOf[i]
+                             ? TGRT_DEP_DEVICE
+                             : TGRT_DEP_HOST});
     }
   }
   // A join that nothing depends on (the physical form's final join of a
@@ -243,58 +606,27 @@ tgrt_status tgrt_graph_impl::finalize() {
                                             " ('" + bnodes[e.pred].name +
                                             "') depends on itself");
 
-  // --- Topological order (Kahn); a leftover node is on or after a cycle.
-  std::vector<uint32_t> outBegin(n + 1, 0), outEdges(edges.size());
-  for (const BEdge &e : edges)
-    ++outBegin[e.pred + 1];
-  for (uint32_t i = 0; i < n; ++i)
-    outBegin[i + 1] += outBegin[i];
-  {
-    std::vector<uint32_t> fill(outBegin.begin(), outBegin.end() - 1);
-    for (uint32_t k = 0; k < edges.size(); ++k)
-      outEdges[fill[edges[k].pred]++] = k;
-  }
-  std::vector<int32_t> indeg(n, 0);
-  for (const BEdge &e : edges)
-    ++indeg[e.succ];
+  // --- The queues and one global order consistent with them: the given
+  // queue positions (checked), or a topological order of our own.
+  const uint32_t numProcs = static_cast<uint32_t>(R.procs.size());
   std::vector<uint32_t> order;
-  order.reserve(n);
-  // Creation order, when it is topological (the compiler adds nodes in a
-  // topological order), so that each queue keeps the order the compiler
-  // chose: two ops on one stream need no edge between them.
-  bool creationOrderIsTopological = true;
-  for (const BEdge &e : edges)
-    creationOrderIsTopological &= e.pred < e.succ;
-  if (creationOrderIsTopological)
-    for (uint32_t i = 0; i < n; ++i)
-      order.push_back(i);
-  for (uint32_t i = 0; i < n && !creationOrderIsTopological; ++i)
-    if (indeg[i] == 0)
-      order.push_back(i);
-  for (size_t head = 0; head < order.size() && !creationOrderIsTopological;
-       ++head) {
-    uint32_t u = order[head];
-    for (uint32_t k = outBegin[u]; k < outBegin[u + 1]; ++k)
-      if (--indeg[edges[outEdges[k]].succ] == 0)
-        order.push_back(edges[outEdges[k]].succ);
-  }
-  if (order.size() != n) {
-    uint32_t bad = 0;
-    while (indeg[bad] == 0)
-      ++bad;
-    return setError(TGRT_ERROR_CYCLE,
-                    "a dependence cycle through node " + std::to_string(bad) +
-                        " ('" + bnodes[bad].name + "')");
-  }
+  std::vector<uint32_t> givenQueues; // concatenated, when positions are given
+  std::vector<uint32_t> givenBegin;
+  bool positionsGiven = false;
+  if (tgrt_status s = checkQueuePositions(exec, procOf, numProcs, givenQueues,
+                                          givenBegin, positionsGiven))
+    return s;
+  if (tgrt_status s =
+          positionsGiven
+              ? orderWithQueues(edges, procOf, givenQueues, givenBegin, order)
+              : orderTopologically(edges, order))
+    return s;
 
   // --- Classify edges. A device edge releases its successor when the
   // predecessor is issued; same stream: FIFO order suffices; other stream of
   // the same gpu: the successor waits for the predecessor's event.
-  auto isDeviceEdge = [&](const BEdge &e) {
-    return e.kind == TGRT_DEP_DEVICE && exec[e.pred] == ExecKind::Stream &&
-           exec[e.succ] == ExecKind::Stream && streamOrdered[e.pred] &&
-           streamOrdered[e.succ] && gpuOf[e.pred] == gpuOf[e.succ];
-  };
+  // (checkDeviceDeps refused every device edge that cannot be honoured.)
+  auto isDeviceEdge = [](const BEdge &e) { return e.kind == TGRT_DEP_DEVICE; };
   // A dependence between two nodes of one CPU worker needs no counter: the
   // worker runs its queue in topological order, so the predecessor has
   // completed, on this very thread, before the successor starts. Such an
@@ -305,8 +637,8 @@ tgrt_status tgrt_graph_impl::finalize() {
            procOf[e.pred] == procOf[e.succ];
   };
   nodes.assign(n, XNode{});
-  std::vector<uint32_t> issueCount(n, 0), completeCount(n, 0),
-      localCount(n, 0), waitCount(n, 0);
+  std::vector<uint32_t> issueCount(n, 0), completeCount(n, 0), localCount(n, 0),
+      waitCount(n, 0);
   std::vector<int32_t> pendingOf(n, 0);
   for (const BEdge &e : edges) {
     if (isLocalEdge(e)) {
@@ -418,8 +750,7 @@ tgrt_status tgrt_graph_impl::finalize() {
     x.predLength = static_cast<uint32_t>(predProgram.size()) - x.predBegin;
   }
 
-  // --- Per-processor queues in topological order.
-  const uint32_t numProcs = static_cast<uint32_t>(R.procs.size());
+  // --- Per-processor queues: as given, or in topological order.
   queueBegin.assign(numProcs + 1, 0);
   for (uint32_t i = 0; i < n; ++i)
     if (exec[i] != ExecKind::Inline)
@@ -427,7 +758,9 @@ tgrt_status tgrt_graph_impl::finalize() {
   for (uint32_t p = 0; p < numProcs; ++p)
     queueBegin[p + 1] += queueBegin[p];
   queueNodes.assign(queueBegin[numProcs], 0);
-  {
+  if (positionsGiven) {
+    queueNodes = std::move(givenQueues);
+  } else {
     std::vector<uint32_t> fill(queueBegin.begin(), queueBegin.end() - 1);
     for (uint32_t u : order)
       if (exec[u] != ExecKind::Inline)

@@ -419,6 +419,28 @@ struct tgrt_graph_impl {
   tgrt_status checkProcessor(int32_t kind, uint32_t index, uint32_t stream,
                              bool forCopy);
   tgrt_status finalize();
+  /// "'name' (node N)", for messages.
+  std::string describe(uint32_t node) const;
+  tgrt_status checkGuarded(const std::vector<ExecKind> &exec);
+  tgrt_status checkDeviceDeps(const std::vector<ExecKind> &exec,
+                              const std::vector<uint32_t> &gpuOf);
+  tgrt_status checkExpectedDeps();
+  tgrt_status checkQueuePositions(const std::vector<ExecKind> &exec,
+                                  const std::vector<uint32_t> &procOf,
+                                  uint32_t numProcs,
+                                  std::vector<uint32_t> &queues,
+                                  std::vector<uint32_t> &begin, bool &given);
+  tgrt_status orderTopologically(const std::vector<BEdge> &edges,
+                                 std::vector<uint32_t> &order);
+  tgrt_status orderWithQueues(const std::vector<BEdge> &edges,
+                              const std::vector<uint32_t> &procOf,
+                              const std::vector<uint32_t> &queues,
+                              const std::vector<uint32_t> &begin,
+                              std::vector<uint32_t> &order);
+  tgrt_status cycleError(const std::vector<BEdge> &edges,
+                         const std::vector<int32_t> &indeg,
+                         const std::vector<uint32_t> &queuePrev,
+                         const std::vector<uint32_t> &procOf);
   void releaseResources();
   const char *nodeName(uint32_t node) const;
 

@@ -502,7 +502,7 @@ TEST(CApi, CycleDetectedAtFinalize) {
   ASSERT_TGRT(tgrt_graph_add_join(g, &c));
   ASSERT_TGRT(tgrt_graph_set_node_name(g, a, "first"));
   ASSERT_TGRT(tgrt_graph_add_dep(g, a, b, TGRT_DEP_HOST));
-  ASSERT_TGRT(tgrt_graph_add_dep(g, b, c, TGRT_DEP_DEVICE));
+  ASSERT_TGRT(tgrt_graph_add_dep(g, b, c, TGRT_DEP_HOST));
   ASSERT_TGRT(tgrt_graph_add_dep(g, c, a, TGRT_DEP_HOST));
   EXPECT_ERR(tgrt_graph_finalize(g), TGRT_ERROR_CYCLE,
              "tgrt_graph_finalize: graph 'cyclic': a dependence cycle through "

@@ -140,8 +140,12 @@ TEST(Gpu, ChainOverEveryDependenceKind) {
     uint32_t node =
         addStep(g, cpu ? "cstep" : "step", cpu ? TGRT_PROC_CPU : TGRT_PROC_GPU,
                 cpu ? 0 : (i / 5) % 3, m, i, (n - i) * 2000);
+    // Device dependences between GPU steps; host ones to and from the CPU.
+    bool cpuPrev = i % 20 == 0 && i > 0;
     if (prev != UINT32_MAX)
-      ASSERT_TGRT(tgrt_graph_add_dep(g, prev, node, TGRT_DEP_DEVICE));
+      ASSERT_TGRT(tgrt_graph_add_dep(g, prev, node,
+                                     cpu || cpuPrev ? TGRT_DEP_HOST
+                                                    : TGRT_DEP_DEVICE));
     prev = node;
   }
   ASSERT_TGRT(tgrt_graph_finalize(g));
@@ -181,7 +185,7 @@ TEST(Gpu, Copies) {
                                   TGRT_MEM_HOST, 0, d2, TGRT_MEM_DEVICE, 0,
                                   bytes, &skipped));
   ASSERT_TGRT(tgrt_graph_pred_const(g, 0, &pFalse));
-  ASSERT_TGRT(tgrt_graph_set_predicate(g, skipped, pFalse, TGRT_PRED_GUARDED));
+  ASSERT_TGRT(tgrt_graph_set_predicate(g, skipped, pFalse, TGRT_PRED_WAIT));
   ASSERT_TGRT(tgrt_graph_add_dep(g, h2d, d2d, TGRT_DEP_DEVICE));
   ASSERT_TGRT(tgrt_graph_add_dep(g, d2d, d2h, TGRT_DEP_DEVICE));
   ASSERT_TGRT(tgrt_graph_add_dep(g, d2h, skipped, TGRT_DEP_DEVICE));
@@ -323,8 +327,11 @@ TEST(Gpu, BackToBackReplays) {
                                     cpu ? 0 : i % 2, 0, &n));
     ASSERT_TGRT(tgrt_graph_add_arg(
         g, n, reinterpret_cast<uint64_t>(cpu ? m.host : m.dev)));
+    // Device dependences between GPU tasks; host ones to and from the CPU.
     if (prev != UINT32_MAX)
-      ASSERT_TGRT(tgrt_graph_add_dep(g, prev, n, TGRT_DEP_DEVICE));
+      ASSERT_TGRT(tgrt_graph_add_dep(g, prev, n,
+                                     cpu || i == 3 ? TGRT_DEP_HOST
+                                                   : TGRT_DEP_DEVICE));
     prev = n;
   }
   ASSERT_TGRT(tgrt_graph_finalize(g));

@@ -129,8 +129,8 @@ TEST(Program, RejectsMalformedPrograms) {
       {{99}, TGRT_ERROR_INVALID_ARGUMENT, "version is 99"},
       {{TGRT_PROGRAM_VERSION, 0}, TGRT_ERROR_INVALID_ARGUMENT,
        "byte 1 (opcode 0): unknown program opcode 0"},
-      {{TGRT_PROGRAM_VERSION, 18}, TGRT_ERROR_INVALID_ARGUMENT,
-       "unknown program opcode 18"},
+      {{TGRT_PROGRAM_VERSION, TGRT_OP_EXPECT_DEPS + 1},
+       TGRT_ERROR_INVALID_ARGUMENT, "unknown program opcode 20"},
       {{TGRT_PROGRAM_VERSION, TGRT_OP_ADD_TASK, kRec, TGRT_PROC_CPU},
        TGRT_ERROR_INVALID_ARGUMENT, "ends inside a call"},
       {{TGRT_PROGRAM_VERSION, TGRT_OP_ADD_TASK, 1000, TGRT_PROC_CPU, 0, 0, 0},
@@ -247,7 +247,7 @@ TEST(Program, CorruptedProgramsFailCleanly) {
       TGRT_OP_SET_PREDICATE, 1, 0, TGRT_PRED_GUARDED,
       TGRT_OP_ADD_JOIN,
       TGRT_OP_ADD_DEP, 0, 2, TGRT_DEP_HOST,
-      TGRT_OP_ADD_DEP, 1, 2, TGRT_DEP_DEVICE,
+      TGRT_OP_ADD_DEP, 1, 2, TGRT_DEP_HOST,
   };
   uint64_t seed = 0x9e3779b97f4a7c15ull;
   auto next = [&] {

@@ -114,7 +114,7 @@ TEST(Replay, JoinOnlyAndEmptyGraphs) {
   ASSERT_TGRT(tgrt_graph_add_join(g, &b));
   ASSERT_TGRT(tgrt_graph_add_join(g, &c));
   ASSERT_TGRT(tgrt_graph_add_dep(g, a, b, TGRT_DEP_HOST));
-  ASSERT_TGRT(tgrt_graph_add_dep(g, b, c, TGRT_DEP_DEVICE));
+  ASSERT_TGRT(tgrt_graph_add_dep(g, b, c, TGRT_DEP_HOST));
   ASSERT_TGRT(tgrt_graph_finalize(g));
   ASSERT_TGRT(tgrt_graph_create(rt, "empty", &empty));
   ASSERT_TGRT(tgrt_graph_finalize(empty));
@@ -258,9 +258,10 @@ TEST(Runahead, HostDependenceDoesNotRunAhead) {
   }
 }
 
-// A device dependence into a GPU kernel that is not stream-ordered is demoted
-// to a host dependence.
-TEST(Runahead, NonStreamOrderedKernelIsNotRunAhead) {
+// A device dependence into a GPU kernel that is not stream-ordered cannot be
+// honoured: finalize refuses it (it used to be demoted to a host dependence),
+// naming both ops and the kernel.
+TEST(Runahead, NonStreamOrderedKernelIsRefused) {
   Runtime rt(1, 1, 2, 1);
   RunaheadState st;
   ASSERT_TGRT(tgrt_register_gpu_kernel(rt, "probe", recordIssuedFlag, &st,
@@ -271,13 +272,18 @@ TEST(Runahead, NonStreamOrderedKernelIsNotRunAhead) {
   ASSERT_TGRT(tgrt_graph_create(rt, "demoted", &g));
   uint32_t a = addRecordTask(g, "probe", TGRT_PROC_GPU, 0, 0, 1);
   uint32_t b = addRecordTask(g, "rec", TGRT_PROC_GPU, 0, 1, 2);
+  ASSERT_TGRT(tgrt_graph_set_node_name(g, a, "producer"));
+  ASSERT_TGRT(tgrt_graph_set_node_name(g, b, "consumer"));
   ASSERT_TGRT(tgrt_graph_add_dep(g, a, b, TGRT_DEP_DEVICE));
-  ASSERT_TGRT(tgrt_graph_finalize(g));
-  st.graph = g;
-  st.successor = b;
-  st.sawIssued = true;
-  ASSERT_TGRT(replayAndWait(g));
-  EXPECT_FALSE(st.sawIssued.load());
+  EXPECT_EQ(tgrt_graph_finalize(g), TGRT_ERROR_INVALID_ARGUMENT);
+  std::string msg = tgrt_last_error();
+  EXPECT_NE(msg.find("the device dependence of 'consumer' (node 1) on "
+                     "'producer' (node 0) cannot be honoured: kernel 'rec' of "
+                     "'consumer' (node 1) was registered without "
+                     "TGRT_KERNEL_STREAM_ORDERED"),
+            std::string::npos)
+      << msg;
+  ASSERT_TGRT(tgrt_graph_destroy(g));
 }
 
 // Tests that nothing starts before an external precondition triggers, on CPU
@@ -583,7 +589,6 @@ TEST_P(Predicates, TrueAndFalseWithElseValues) {
 
 INSTANTIATE_TEST_SUITE_P(Modes, Predicates,
                          ::testing::Values(PredCase{TGRT_PRED_WAIT, false},
-                                           PredCase{TGRT_PRED_GUARDED, false},
                                            PredCase{TGRT_PRED_WAIT, true},
                                            PredCase{TGRT_PRED_GUARDED, true}),
                          [](const ::testing::TestParamInfo<PredCase> &info) {
@@ -654,8 +659,8 @@ TEST(Copies, HostAndEmulatedDeviceCopies) {
                                   TGRT_MEM_DEVICE, 4, c.data(), TGRT_MEM_DEVICE,
                                   0, 16, &c3));
   ASSERT_TGRT(tgrt_graph_copy_bind_param(g, c3, 0, 0));
-  // predicated-false copies a -> e (wait mode on the worker, guarded on the
-  // copy stream): e keeps its contents
+  // predicated-false copies a -> e (on the worker and on the copy stream;
+  // copies cannot be guarded): e keeps its contents
   uint32_t pFalse;
   ASSERT_TGRT(tgrt_graph_pred_const(g, 0, &pFalse));
   ASSERT_TGRT(tgrt_graph_add_copy(g, TGRT_PROC_CPU, 0, 0, e.data(),
@@ -665,7 +670,7 @@ TEST(Copies, HostAndEmulatedDeviceCopies) {
   ASSERT_TGRT(tgrt_graph_add_copy(g, TGRT_PROC_COPY, 0, 0, e.data(),
                                   TGRT_MEM_DEVICE, 0, a.data(), TGRT_MEM_HOST,
                                   0, 64, &c5));
-  ASSERT_TGRT(tgrt_graph_set_predicate(g, c5, pFalse, TGRT_PRED_GUARDED));
+  ASSERT_TGRT(tgrt_graph_set_predicate(g, c5, pFalse, TGRT_PRED_WAIT));
   ASSERT_TGRT(tgrt_graph_add_task(g, "count", TGRT_PROC_CPU, 0, 0, 0, &after));
   ASSERT_TGRT(tgrt_graph_add_dep(g, c1, c2, TGRT_DEP_HOST));
   ASSERT_TGRT(tgrt_graph_add_dep(g, c2, c3, TGRT_DEP_DEVICE));
@@ -767,7 +772,7 @@ TEST(Failure, PoisonsSuccessorsOnTheSameWorker) {
   ASSERT_TGRT(tgrt_graph_add_task(g, "ran", TGRT_PROC_CPU, 0, 0, 0, &a));
   ASSERT_TGRT(tgrt_graph_add_task(g, "fail", TGRT_PROC_CPU, 0, 0, 0, &f));
   ASSERT_TGRT(tgrt_graph_add_dep(g, f, a, TGRT_DEP_HOST));
-  ASSERT_TGRT(tgrt_graph_add_dep(g, a, b, TGRT_DEP_DEVICE)); // = host on CPUs
+  ASSERT_TGRT(tgrt_graph_add_dep(g, a, b, TGRT_DEP_HOST));
   ASSERT_TGRT(tgrt_graph_finalize(g));
   EXPECT_EQ(replayAndWait(g), TGRT_ERROR_TASK_FAILED);
   EXPECT_EQ(st.ran.load(), 1u); // only `indep`
@@ -1046,8 +1051,10 @@ TEST(Replay, RandomGraphsRespectEveryEdge) {
       for (uint32_t k = 0; k < deps; ++k) {
         uint32_t u = static_cast<uint32_t>(next() % v);
         preds[v].push_back(u);
+        // Device dependences only where they can be honoured (gpu -> gpu).
+        const bool device = next() % 2 && kind[u] == 1 && kind[v] == 1;
         ASSERT_TGRT(tgrt_graph_add_dep(
-            g, u, v, next() % 2 ? TGRT_DEP_DEVICE : TGRT_DEP_HOST));
+            g, u, v, device ? TGRT_DEP_DEVICE : TGRT_DEP_HOST));
       }
     }
     ASSERT_TGRT(tgrt_graph_finalize(g));

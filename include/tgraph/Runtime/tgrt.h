@@ -178,8 +178,10 @@ typedef enum tgrt_proc_kind {
 
 typedef enum tgrt_dep_kind {
   TGRT_DEP_HOST = 0,  /* the successor waits for full completion */
-  TGRT_DEP_DEVICE = 1 /* stream-ordered GPU -> GPU: issue after the
-                         predecessor is issued (runahead); otherwise host */
+  TGRT_DEP_DEVICE = 1 /* stream-ordered op -> stream-ordered op on the
+                         streams of one GPU: issue after the predecessor is
+                         issued (runahead). Between any other two nodes
+                         finalize refuses it (never demoted to host). */
 } tgrt_dep_kind;
 
 typedef enum tgrt_mem_kind {
@@ -189,7 +191,8 @@ typedef enum tgrt_mem_kind {
 
 typedef enum tgrt_pred_mode {
   TGRT_PRED_WAIT = 0,   /* the host resolves the predicate before issue */
-  TGRT_PRED_GUARDED = 1 /* issued early; the stream checks it when it runs */
+  TGRT_PRED_GUARDED = 1 /* issued early; the stream checks it when it runs.
+                           Only for stream-ordered tasks on a GPU stream. */
 } tgrt_pred_mode;
 
 /* Node ids are dense and 0-based in creation order; predicate ids likewise. */
@@ -258,9 +261,12 @@ TGRT_API tgrt_status tgrt_graph_pred_or(tgrt_graph graph, uint32_t lhs,
                                         uint32_t rhs, uint32_t *out_pred);
 /* Runs `node` (task or copy) only if `pred` is true; when false it does
  * nothing, its results take their else values and it still completes after
- * its dependences. GUARDED needs a stream that can check the flag: emulated
- * streams always; CUDA only for stream-ordered kernels (which must test
- * *ctx->guard_device). Elsewhere GUARDED behaves as WAIT. */
+ * its dependences. GUARDED is for a task on a GPU stream whose kernel is
+ * TGRT_KERNEL_STREAM_ORDERED (with CUDA it must test *ctx->guard_device);
+ * the same rule holds with emulated streams, so that an emulated run
+ * predicts a CUDA run. finalize refuses GUARDED anywhere else (a copy, a CPU
+ * task, a kernel that is not stream-ordered) with
+ * TGRT_ERROR_INVALID_ARGUMENT, naming the node; it never falls back to WAIT. */
 TGRT_API tgrt_status tgrt_graph_set_predicate(tgrt_graph graph, uint32_t node,
                                               uint32_t pred, int32_t mode);
 
@@ -268,23 +274,29 @@ TGRT_API tgrt_status tgrt_graph_set_predicate(tgrt_graph graph, uint32_t node,
  * position runs each processor's queue in that order: `pos` is the node's
  * 0-based position among the tasks and copies placed on the same processor
  * (positions of one processor are 0..k-1, each once). finalize checks that
- * the queues and the dependences together are acyclic and refuses the graph
- * otherwise, naming the ops; it never reorders. Joins have no queue. When no
- * node has a position, finalize computes the queues itself (a topological
- * order); giving positions to some tasks and copies but not all is an error. */
+ * the queues and the dependences (explicit and implicit) together are
+ * acyclic and refuses the graph otherwise with TGRT_ERROR_CYCLE, naming the
+ * ops ("the queue of cpu 0 puts 'b' before 'a', which it depends on"); it
+ * never reorders. Joins have no queue. When no node has a position,
+ * finalize computes the queues itself (a topological order); giving
+ * positions to some tasks and copies but not all, a position twice on one
+ * processor, or a gap is refused with TGRT_ERROR_INVALID_ARGUMENT. */
 TGRT_API tgrt_status tgrt_graph_set_queue_pos(tgrt_graph graph, uint32_t node,
                                               uint32_t pos);
 /* Declares how many distinct nodes `node` depends on through
- * tgrt_graph_add_dep (the compiler's dependency count); finalize refuses the
- * graph when the dependences added disagree, naming the node. */
+ * tgrt_graph_add_dep (the compiler's dependency count: a dependence added
+ * twice counts once; implicit ones from value arguments and predicates do
+ * not count); finalize refuses the graph with TGRT_ERROR_INVALID_ARGUMENT
+ * when the dependences added disagree, naming the node and both numbers. */
 TGRT_API tgrt_status tgrt_graph_expect_deps(tgrt_graph graph, uint32_t node,
                                             uint32_t count);
 
 /* Freezes the graph: checks it (cycles, placements, predicates, the given
  * schedule and dependence kinds: a device dependence or a guarded predicate
- * that the backend cannot honour is refused, never demoted), builds the
- * per-processor queues (in the given order, or a computed topological one)
- * and the counters. */
+ * that cannot be honoured is refused with TGRT_ERROR_INVALID_ARGUMENT, never
+ * demoted), builds the per-processor queues (in the given order, or a
+ * computed topological one) and the counters. A refused graph stays a
+ * builder: it can be destroyed, not replayed. */
 TGRT_API tgrt_status tgrt_graph_finalize(tgrt_graph graph);
 TGRT_API tgrt_status tgrt_graph_num_nodes(tgrt_graph graph,
                                           uint32_t *out_num_nodes);
