@@ -7,16 +7,27 @@
 // processors costs a transfer, so a dependent chain stays on one stream.
 // O((V + E) * P) for P processors of a kind, O(V log V) for the sort.
 //
+// The list schedule is also the queue order: ops are placed in rank order,
+// and each one starts on its processor after the ops placed there before
+// it, so the order of placement per processor is the order of start times.
+// That order becomes each op's `tgraph.queue_pos` (unless the graph already
+// carries positions: then they are the user's and tgraph-schedule checks
+// them), and the runtime runs the queues in exactly that order.
+//
 //===----------------------------------------------------------------------===//
 
 #include "PassDetail.h"
 #include "tgraph/Analysis/EventGraph.h"
+#include "tgraph/Analysis/MachineModel.h"
 #include "tgraph/Transforms/Passes.h"
+#include "llvm/Support/Debug.h"
 
 namespace mlir::tgraph {
 #define GEN_PASS_DEF_ASSIGNPROCESSORS
 #include "tgraph/Transforms/Passes.h.inc"
 } // namespace mlir::tgraph
+
+#define DEBUG_TYPE "tgraph-assign-processors"
 
 using namespace mlir;
 using namespace mlir::tgraph;
@@ -32,31 +43,17 @@ constexpr int64_t kTransferCost = 200;    // an edge between processors
 
 enum class ProcClass { None, Cpu, Stream, CopyStream };
 
-struct Machine {
-  unsigned cpus, gpus, streamsPerGpu, copyStreams;
-};
-
 struct AssignProcessorsPass
     : public ::mlir::tgraph::impl::AssignProcessorsBase<AssignProcessorsPass> {
   using Base::Base;
 
   void runOnOperation() override {
     ModuleOp module = getOperation();
-    Machine m{2, 0, 2, 1};
-    if (auto attr = module->getAttrOfType<MachineAttr>("tgraph.machine"))
-      m = {attr.getCpus(), attr.getGpus(), attr.getStreamsPerGpu(),
-           attr.getCopyStreams()};
     // Options override the module's machine; -1 leaves a parameter alone.
-    for (auto [option, value] :
-         {std::pair<int, unsigned *>{cpus, &m.cpus},
-          {gpus, &m.gpus},
-          {streamsPerGpu, &m.streamsPerGpu},
-          {copyStreams, &m.copyStreams}})
-      if (option >= 0)
-        *value = option;
-    module->setAttr("tgraph.machine",
-                    MachineAttr::get(&getContext(), m.cpus, m.gpus,
-                                     m.streamsPerGpu, m.copyStreams));
+    Machine m = resolveMachine(
+        module, MachineOverrides::fromOptions(cpus, gpus, streamsPerGpu,
+                                              copyStreams));
+    module->setAttr("tgraph.machine", m.toAttr(&getContext()));
     SymbolTable symbols(module);
     for (GraphOp graph : module.getOps<GraphOp>())
       if (failed(requirePhysical(graph, "tgraph-assign-processors")) ||
@@ -164,6 +161,12 @@ struct AssignProcessorsPass
     llvm::DenseMap<Attribute, int64_t> available;
     SmallVector<int64_t> finish(n, 0);
     SmallVector<ProcAttr> placed(n);
+    // Positions in the input are the user's schedule: left alone.
+    auto posName = StringAttr::get(&getContext(), "tgraph.queue_pos");
+    bool givenPositions = llvm::any_of(
+        graph.getBodyBlock(), [&](Operation &op) { return op.hasAttr(posName); });
+    llvm::DenseMap<Attribute, int64_t> queueLength;
+    Type i64 = IntegerType::get(&getContext(), 64);
     for (unsigned i : order) {
       Operation *op = g.op(i);
       auto readyOn = [&](ProcAttr proc) {
@@ -201,6 +204,12 @@ struct AssignProcessorsPass
       placed[i] = best;
       finish[i] = bestFinish;
       available[best] = bestFinish;
+      int64_t pos = queueLength[best]++;
+      if (!givenPositions)
+        op->setAttr(posName, IntegerAttr::get(i64, pos));
+      LLVM_DEBUG(llvm::dbgs() << describe(op) << ": rank " << rank[i]
+                              << ", on " << best << " at position " << pos
+                              << ", finishes at " << bestFinish << "\n");
     }
     return success();
   }

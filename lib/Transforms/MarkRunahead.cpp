@@ -3,11 +3,15 @@
 // Classifies every await as `device` (the host may issue the consumer once
 // the producer is issued; the GPU orders them) or `host` (the consumer waits
 // for the producer's full completion), and picks a resolution mode for each
-// predicated op that has none.
+// predicated op that has none. It emits only what the runtime honours
+// (tgraph/Analysis/MachineModel.h): `device` between stream-ordered ops of
+// one GPU, `guarded` for GPU tasks of stream-ordered kernels; an explicit
+// `guarded` that cannot be honoured is an error, not a silent demotion.
 //
 //===----------------------------------------------------------------------===//
 
 #include "PassDetail.h"
+#include "tgraph/Analysis/MachineModel.h"
 #include "tgraph/Transforms/Passes.h"
 
 namespace mlir::tgraph {
@@ -19,22 +23,6 @@ using namespace mlir;
 using namespace mlir::tgraph;
 
 namespace {
-/// The placement of a stream-ordered task or copy, or null.
-ProcAttr streamPlacement(Operation *op) {
-  if (!op)
-    return nullptr;
-  bool async = false;
-  ProcAttr placement;
-  if (auto task = dyn_cast<TaskOp>(op)) {
-    async = task.getStreamOrdered();
-    placement = task.getPlacementAttr();
-  } else if (auto copy = dyn_cast<CopyOp>(op)) {
-    async = copy.getStreamOrdered();
-    placement = copy.getPlacementAttr();
-  }
-  return async && placement && placement.isGpu() ? placement : nullptr;
-}
-
 /// The ops whose values a predicate is computed from; false when it depends
 /// on anything else (a block argument is resolved on the host).
 bool predicateSources(Value pred, SmallVectorImpl<Operation *> &sources) {
@@ -67,38 +55,52 @@ struct MarkRunaheadPass : public ::mlir::tgraph::impl::MarkRunaheadBase<MarkRuna
       for (Operation &op : graph.getBodyBlock()) {
         if (!isa<TaskOp, CopyOp>(op))
           continue;
-        ProcAttr consumer = streamPlacement(&op);
         auto predicated = cast<PredicatedOpInterface>(op);
 
-        // A predicate computed by stream-ordered work on the consumer's GPU
-        // can be checked on the device (guarded); anything else is
-        // resolved on the host before issue (wait).
+        // A predicate computed by stream-ordered work on the GPU of a
+        // stream-ordered task can be checked on the device (guarded);
+        // anything else is resolved on the host before issue (wait).
         SmallVector<Operation *> sources;
         bool guardable = false;
         if (Value pred = predicated.getPred()) {
-          guardable = consumer && predicateSources(pred, sources);
-          for (Operation *src : sources) {
-            ProcAttr p = streamPlacement(src);
-            guardable &= p && p.getIndex() == consumer.getIndex();
-          }
+          bool computable = predicateSources(pred, sources);
+          guardable = canGuard(&op) && computable;
+          Operation *hostSource = nullptr;
+          for (Operation *src : sources)
+            if (!canAwaitOnDevice(src, &op)) {
+              guardable = false;
+              hostSource = hostSource ? hostSource : src;
+            }
           auto modeName = StringAttr::get(ctx, "pred_mode");
-          if (!op.getAttr(modeName))
+          auto mode = op.getAttrOfType<PredModeAttr>(modeName);
+          if (!mode) {
             op.setAttr(modeName,
                        PredModeAttr::get(ctx, guardable ? PredMode::guarded
                                                         : PredMode::wait));
-          else
-            guardable &= cast<PredModeAttr>(op.getAttr(modeName)).getValue() ==
-                         PredMode::guarded;
+          } else if (mode.getValue() == PredMode::guarded && !guardable) {
+            InFlightDiagnostic diag = op.emitOpError("is guarded, but ");
+            if (!canGuard(&op))
+              diag << "only a GPU task of a stream-ordered kernel can check "
+                      "its predicate on the device";
+            else if (hostSource)
+              diag << "its predicate is computed by " << describe(hostSource)
+                   << ", which is not stream-ordered work on the same GPU";
+            else
+              diag << "its predicate is resolved on the host (a graph "
+                      "argument)";
+            diag << "; write `wait` (or no mode) to resolve it on the host";
+            return signalPassFailure();
+          } else {
+            guardable &= mode.getValue() == PredMode::guarded;
+          }
         }
 
         SmallVector<Attribute> kinds;
         for (Value event : cast<AwaitOpInterface>(op).getAwaitedEvents()) {
-          ProcAttr producer = streamPlacement(event.getDefiningOp());
-          bool isDevice = consumer && producer &&
-                          producer.getIndex() == consumer.getIndex();
+          Operation *producer = event.getDefiningOp();
+          bool isDevice = producer && canAwaitOnDevice(producer, &op);
           // A predicate resolved on the host needs its producer complete.
-          if (isDevice && !guardable &&
-              llvm::is_contained(sources, event.getDefiningOp()))
+          if (isDevice && !guardable && llvm::is_contained(sources, producer))
             isDevice = false;
           kinds.push_back(isDevice ? device : host);
         }

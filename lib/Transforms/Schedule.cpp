@@ -1,8 +1,13 @@
 //===- Schedule.cpp - tgraph-schedule -------------------------------------===//
 //
-// Freezes each processor's queue (a topological order: block order) and each
-// op's dependency count, then proves that the queues plus the dependences
-// are acyclic. A stream runs its queue in order, so a queue that puts an op
+// Freezes each processor's queue and each op's dependency count, then
+// proves that the queues plus the dependences are acyclic. A queue keeps
+// the positions it is given (tgraph-assign-processors writes its list
+// schedule's order), renumbered 0..k-1 as the runtime requires; a queue
+// with none is taken in block order (a topological order). The dependency
+// count of an op is the number of distinct ops of the graph it awaits, which
+// is what the lowering hands the runtime (tgrt_graph_add_dep) and checks it
+// against; graph-argument events are replay preconditions, not counted. A stream runs its queue in order, so a queue that puts an op
 // before one it depends on deadlocks the device: that is rejected here, with
 // the ops of the cycle named, instead of hanging at replay time.
 //
@@ -37,12 +42,24 @@ struct SchedulePass : public ::mlir::tgraph::impl::ScheduleBase<SchedulePass> {
     Type i64 = IntegerType::get(ctx, 64);
     EventGraph g(graph);
 
+    // Distinct producers per op (an op may await one producer twice).
+    SmallVector<unsigned> depCount(g.size(), 0);
+    SmallVector<int> seenBy(g.size(), -1);
+    for (unsigned i = 0; i < g.size(); ++i)
+      for (unsigned p : g.preds(i))
+        if (seenBy[p] != int(i)) {
+          seenBy[p] = i;
+          ++depCount[i];
+        }
+
     // Queues in block order; positions given in the input are kept.
     llvm::MapVector<Attribute, SmallVector<unsigned>> queues;
     for (unsigned i = 0; i < g.size(); ++i) {
       Operation *op = g.op(i);
-      if (isa<JoinOp>(op))
+      if (isa<JoinOp>(op)) {
+        op->setAttr(countName, IntegerAttr::get(i64, depCount[i]));
         continue;
+      }
       auto placement = op->getAttrOfType<ProcAttr>("placement");
       if (!placement)
         return op->emitOpError("has no placement; run "
@@ -62,20 +79,26 @@ struct SchedulePass : public ::mlir::tgraph::impl::ScheduleBase<SchedulePass> {
                << placement << " with ops that have a tgraph.queue_pos and "
                << "ops that have none; give every op of a queue a position "
                   "or none";
-      if (given)
-        llvm::stable_sort(queue, [&](unsigned a, unsigned b) {
-          return g.op(a)->getAttrOfType<IntegerAttr>(posName).getInt() <
-                 g.op(b)->getAttrOfType<IntegerAttr>(posName).getInt();
-        });
-      // Both attributes in one dictionary update per op: each setAttr
-      // rebuilds the op's dictionary.
+      auto posOf = [&](unsigned i) {
+        return g.op(i)->getAttrOfType<IntegerAttr>(posName).getInt();
+      };
+      if (given) {
+        llvm::stable_sort(queue,
+                          [&](unsigned a, unsigned b) { return posOf(a) < posOf(b); });
+        for (unsigned k = 0; k + 1 < queue.size(); ++k)
+          if (posOf(queue[k]) == posOf(queue[k + 1]))
+            return g.op(queue[k + 1])->emitOpError("has tgraph.queue_pos ")
+                   << posOf(queue[k]) << ", as does "
+                   << describe(g.op(queue[k])) << " on " << placement
+                   << "; each op of a queue needs its own position";
+      }
+      // Positions 0..k-1 in queue order. Both attributes in one dictionary
+      // update per op: each setAttr rebuilds the op's dictionary.
       for (auto [pos, i] : llvm::enumerate(queue)) {
         Operation *op = g.op(i);
         NamedAttrList attrs(op->getDiscardableAttrDictionary());
-        unsigned count = cast<AwaitOpInterface>(op).getAwaitedEvents().size();
-        attrs.set(countName, IntegerAttr::get(i64, count));
-        if (!given)
-          attrs.set(posName, IntegerAttr::get(i64, pos));
+        attrs.set(countName, IntegerAttr::get(i64, depCount[i]));
+        attrs.set(posName, IntegerAttr::get(i64, pos));
         op->setDiscardableAttrs(attrs.getDictionary(ctx));
       }
       for (unsigned k = 0; k + 1 < queue.size(); ++k)

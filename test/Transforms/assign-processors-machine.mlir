@@ -4,9 +4,9 @@
 // GPU copies use a compute stream when there is no copy stream.
 // CHECK: #tgraph.machine<cpus = 3, gpus = 1, streams_per_gpu = 1, copy_streams = 0>
 // CHECK-LABEL: tgraph.graph @module_machine
-// CHECK: tgraph.task @c() on #tgraph.proc<cpu 0>
-// CHECK: tgraph.task @c() on #tgraph.proc<cpu 1>
-// CHECK: tgraph.task @c() on #tgraph.proc<cpu 2>
+// CHECK: tgraph.task @c() {tgraph.queue_pos = 0 : i64} on #tgraph.proc<cpu 0>
+// CHECK: tgraph.task @c() {tgraph.queue_pos = 0 : i64} on #tgraph.proc<cpu 1>
+// CHECK: tgraph.task @c() {tgraph.queue_pos = 0 : i64} on #tgraph.proc<cpu 2>
 // CHECK: tgraph.copy {{.*}} on #tgraph.proc<gpu 0, stream 0> stream_ordered
 module attributes {tgraph.machine = #tgraph.machine<cpus = 3, gpus = 1, streams_per_gpu = 1, copy_streams = 0>} {
   tgraph.kernel @c() cpu

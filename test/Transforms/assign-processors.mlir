@@ -10,12 +10,12 @@ tgraph.kernel @g() gpu stream_ordered cost 1000
 // and the machine is recorded on the module.
 // CHECK: module attributes {tgraph.machine = #tgraph.machine<cpus = 2, gpus = 1, streams_per_gpu = 2, copy_streams = 1>}
 // CHECK-LABEL: tgraph.graph @place
-// CHECK: %[[A:.*]] = tgraph.task @c() on #tgraph.proc<cpu 0>
-// CHECK: tgraph.task @c() on #tgraph.proc<cpu 1>
-// CHECK: tgraph.task @c() await(%[[A]]) on #tgraph.proc<cpu 0>
-// CHECK: %[[G1:.*]] = tgraph.task @g() on #tgraph.proc<gpu 0, stream 0> stream_ordered
-// CHECK: %[[G2:.*]] = tgraph.task @g() await(%[[G1]]) on #tgraph.proc<gpu 0, stream 0> stream_ordered
-// CHECK: tgraph.task @g() await(%[[G2]]) on #tgraph.proc<gpu 0, stream 0> stream_ordered
+// CHECK: %[[A:.*]] = tgraph.task @c() {tgraph.queue_pos = 0 : i64} on #tgraph.proc<cpu 0>
+// CHECK: tgraph.task @c() {tgraph.queue_pos = 0 : i64} on #tgraph.proc<cpu 1>
+// CHECK: tgraph.task @c() await(%[[A]]) {tgraph.queue_pos = 1 : i64} on #tgraph.proc<cpu 0>
+// CHECK: %[[G1:.*]] = tgraph.task @g() {tgraph.queue_pos = 0 : i64} on #tgraph.proc<gpu 0, stream 0> stream_ordered
+// CHECK: %[[G2:.*]] = tgraph.task @g() await(%[[G1]]) {tgraph.queue_pos = 1 : i64} on #tgraph.proc<gpu 0, stream 0> stream_ordered
+// CHECK: tgraph.task @g() await(%[[G2]]) {tgraph.queue_pos = 2 : i64} on #tgraph.proc<gpu 0, stream 0> stream_ordered
 tgraph.graph @place() physical {
   %a = tgraph.task @c()
   %b = tgraph.task @c()
@@ -28,8 +28,8 @@ tgraph.graph @place() physical {
 
 // Tests copies: GPU copies on the copy stream, host copies on a worker.
 // CHECK-LABEL: tgraph.graph @copies
-// CHECK: tgraph.copy {{.*}} on #tgraph.proc<gpu 0, copy 0> stream_ordered
-// CHECK: tgraph.copy {{.*}} on #tgraph.proc<cpu 0>
+// CHECK: tgraph.copy {{.*}} {tgraph.queue_pos = 0 : i64} : {{.*}} on #tgraph.proc<gpu 0, copy 0> stream_ordered
+// CHECK: tgraph.copy {{.*}} {tgraph.queue_pos = 0 : i64} : {{.*}} on #tgraph.proc<cpu 0>
 tgraph.graph @copies(%h: !tgraph.buffer<f32 x 4, host>, %h2: !tgraph.buffer<f32 x 4, host>,
                      %d: !tgraph.buffer<f32 x 4, gpu>) physical {
   %cp = tgraph.copy %h to %d : !tgraph.buffer<f32 x 4, host> to !tgraph.buffer<f32 x 4, gpu> stream_ordered
@@ -40,13 +40,46 @@ tgraph.graph @copies(%h: !tgraph.buffer<f32 x 4, host>, %h2: !tgraph.buffer<f32 
 // Tests that explicit placements are kept and that the scheduler works
 // around them.
 // CHECK-LABEL: tgraph.graph @explicit
-// CHECK: tgraph.task @c() on #tgraph.proc<cpu 1>
-// CHECK: tgraph.task @c() on #tgraph.proc<cpu 0>
-// CHECK: tgraph.task @g() on #tgraph.proc<gpu 0, stream 1>
+// CHECK: tgraph.task @c() {tgraph.queue_pos = 0 : i64} on #tgraph.proc<cpu 1>
+// CHECK: tgraph.task @c() {tgraph.queue_pos = 0 : i64} on #tgraph.proc<cpu 0>
+// CHECK: tgraph.task @g() {tgraph.queue_pos = 0 : i64} on #tgraph.proc<gpu 0, stream 1>
 tgraph.graph @explicit() physical {
   %a = tgraph.task @c() on #tgraph.proc<cpu 1>
   %b = tgraph.task @c()
   %g = tgraph.task @g() on #tgraph.proc<gpu 0, stream 1>
+  tgraph.yield
+}
+
+// Tests that the queue order is the list schedule's start order, not block
+// order: on one worker (and on one stream) the op with the longest path
+// below it starts first; ties keep block order.
+// CHECK-LABEL: tgraph.graph @heft_order
+// CHECK: tgraph.task @c() {tgraph.queue_pos = 1 : i64} on #tgraph.proc<cpu 0>
+// CHECK: %[[B:.*]] = tgraph.task @c() {tgraph.queue_pos = 0 : i64} on #tgraph.proc<cpu 0>
+// CHECK: tgraph.task @c() await(%[[B]]) {tgraph.queue_pos = 2 : i64} on #tgraph.proc<cpu 0>
+// CHECK: tgraph.task @g() {tgraph.queue_pos = 1 : i64} on #tgraph.proc<gpu 0, stream 0> stream_ordered
+// CHECK: %[[H:.*]] = tgraph.task @g() {tgraph.queue_pos = 0 : i64} on #tgraph.proc<gpu 0, stream 0> stream_ordered
+// CHECK: tgraph.task @g() await(%[[H]]) {tgraph.queue_pos = 2 : i64} on #tgraph.proc<gpu 0, stream 0> stream_ordered
+tgraph.graph @heft_order() physical {
+  %a = tgraph.task @c() on #tgraph.proc<cpu 0>
+  %b = tgraph.task @c() on #tgraph.proc<cpu 0>
+  %c = tgraph.task @c() await(%b) on #tgraph.proc<cpu 0>
+  %g = tgraph.task @g() on #tgraph.proc<gpu 0, stream 0> stream_ordered
+  %h = tgraph.task @g() on #tgraph.proc<gpu 0, stream 0> stream_ordered
+  %i = tgraph.task @g() await(%h) on #tgraph.proc<gpu 0, stream 0> stream_ordered
+  tgraph.yield
+}
+
+// Tests that positions already in the graph are the user's schedule and
+// are left alone.
+// CHECK-LABEL: tgraph.graph @given_positions
+// CHECK: tgraph.task @c() {tgraph.queue_pos = 0 : i64} on #tgraph.proc<cpu 0>
+// CHECK: tgraph.task @c() {tgraph.queue_pos = 1 : i64} on #tgraph.proc<cpu 0>
+// CHECK: tgraph.task @c() await(%{{.*}}) {tgraph.queue_pos = 2 : i64} on #tgraph.proc<cpu 0>
+tgraph.graph @given_positions() physical {
+  %a = tgraph.task @c() {tgraph.queue_pos = 0 : i64} on #tgraph.proc<cpu 0>
+  %b = tgraph.task @c() {tgraph.queue_pos = 1 : i64} on #tgraph.proc<cpu 0>
+  %c = tgraph.task @c() await(%b) {tgraph.queue_pos = 2 : i64} on #tgraph.proc<cpu 0>
   tgraph.yield
 }
 

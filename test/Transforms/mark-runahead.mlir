@@ -56,6 +56,62 @@ tgraph.graph @predicates(%q: !tgraph.pred) physical {
   tgraph.yield
 }
 
+// Tests the machine model's rules for predicate modes: a copy and a CPU
+// task are never guarded (the runtime would refuse it), even when their
+// predicate comes from stream-ordered work on the same GPU; the copy's
+// dependence on that work stays host (the predicate is resolved on the
+// host), its plain stream-ordered dependence stays device.
+// CHECK-LABEL: tgraph.graph @never_guarded
+// CHECK: %[[V:.*]], %{{.*}} = tgraph.task @gv()
+// CHECK: %[[U:.*]] = tgraph.task @g()
+// CHECK: tgraph.copy {{.*}} await(%[[V]] host, %[[U]] device) if %{{.*}} wait
+// CHECK: tgraph.task @c() await(%[[V]] host) if %{{.*}} wait
+tgraph.graph @never_guarded(%d: !tgraph.buffer<f32 x 4, gpu>, %h: !tgraph.buffer<f32 x 4, host>) physical {
+  %v, %x = tgraph.task @gv() : () -> !tgraph.value<i1> on #tgraph.proc<gpu 0, stream 0> stream_ordered
+  %u = tgraph.task @g() on #tgraph.proc<gpu 0, stream 1> stream_ordered
+  %px = tgraph.pred.from %x : !tgraph.value<i1>
+  %cp = tgraph.copy %d to %h await(%v, %u) if %px : !tgraph.buffer<f32 x 4, gpu> to !tgraph.buffer<f32 x 4, host> on #tgraph.proc<gpu 0, copy 0> stream_ordered
+  %t = tgraph.task @c() await(%v) if %px on #tgraph.proc<cpu 0>
+  tgraph.yield
+}
+
+// -----
+
+tgraph.kernel @gv() -> i1 gpu stream_ordered
+// Tests that an explicit guarded copy is refused, not demoted.
+tgraph.graph @guarded_copy(%d: !tgraph.buffer<f32 x 4, gpu>, %h: !tgraph.buffer<f32 x 4, host>) physical {
+  %v, %x = tgraph.task @gv() : () -> !tgraph.value<i1> on #tgraph.proc<gpu 0, stream 0> stream_ordered
+  %px = tgraph.pred.from %x : !tgraph.value<i1>
+  // expected-error @+1 {{'tgraph.copy' op is guarded, but only a GPU task of a stream-ordered kernel can check its predicate on the device; write `wait` (or no mode) to resolve it on the host}}
+  %cp = tgraph.copy %d to %h await(%v) if %px guarded : !tgraph.buffer<f32 x 4, gpu> to !tgraph.buffer<f32 x 4, host> on #tgraph.proc<gpu 0, copy 0> stream_ordered
+  tgraph.yield
+}
+
+// -----
+
+tgraph.kernel @g() gpu stream_ordered
+tgraph.kernel @cv() -> i1 cpu
+// Tests that an explicit guarded task whose predicate a CPU task computes
+// is refused, naming that task.
+tgraph.graph @guarded_from_cpu() physical {
+  %w, %y = tgraph.task @cv() : () -> !tgraph.value<i1> on #tgraph.proc<cpu 0>
+  %py = tgraph.pred.from %y : !tgraph.value<i1>
+  // expected-error-re @+1 {{'tgraph.task' op is guarded, but its predicate is computed by task @cv (line {{[0-9]+}}), which is not stream-ordered work on the same GPU; write `wait` (or no mode) to resolve it on the host}}
+  %0 = tgraph.task @g() await(%w) if %py guarded on #tgraph.proc<gpu 0, stream 0> stream_ordered
+  tgraph.yield
+}
+
+// -----
+
+tgraph.kernel @g() gpu stream_ordered
+// Tests that an explicit guarded task on a graph-argument predicate is
+// refused.
+tgraph.graph @guarded_arg(%q: !tgraph.pred) physical {
+  // expected-error @+1 {{'tgraph.task' op is guarded, but its predicate is resolved on the host (a graph argument); write `wait` (or no mode) to resolve it on the host}}
+  %0 = tgraph.task @g() if %q guarded on #tgraph.proc<gpu 0, stream 0> stream_ordered
+  tgraph.yield
+}
+
 // -----
 
 // Tests that mark-runahead needs the physical form.

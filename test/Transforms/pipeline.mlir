@@ -8,7 +8,7 @@
 // has a kind, and the graph is scheduled.
 // STENCIL: module attributes {tgraph.machine = #tgraph.machine<cpus = 2, gpus = 0, streams_per_gpu = 2, copy_streams = 1>}
 // STENCIL: tgraph.graph @stencil({{.*}}) -> !tgraph.event physical attributes {tgraph.scheduled}
-// STENCIL-COUNT-4: tgraph.task @fill_f64({{.*}} : write, {{.*}}) await(%arg0 host) {tgraph.dep_count = 1 : i64
+// STENCIL-COUNT-4: tgraph.task @fill_f64({{.*}} : write, {{.*}}) await(%arg0 host) {tgraph.dep_count = 0 : i64
 // STENCIL: tgraph.task @stencil3_f64({{.*}}) await(%{{.*}} host, %{{.*}} host) {tgraph.dep_count = 2 : i64
 // STENCIL-NOT: tgraph.task {{.*}}await({{[^)]*}}%arg0
 

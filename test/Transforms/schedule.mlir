@@ -4,14 +4,14 @@ tgraph.kernel @c() cpu
 tgraph.kernel @g() gpu stream_ordered
 
 // Tests queue positions per processor in block order and dependency counts
-// (external preconditions count).
+// (distinct ops awaited; external preconditions and joins: see below).
 // CHECK-LABEL: tgraph.graph @queues
 // CHECK-SAME: attributes {tgraph.scheduled}
-// CHECK: tgraph.task @c() await(%{{.*}} host) {tgraph.dep_count = 1 : i64, tgraph.queue_pos = 0 : i64} on #tgraph.proc<cpu 0>
+// CHECK: tgraph.task @c() await(%{{.*}} host) {tgraph.dep_count = 0 : i64, tgraph.queue_pos = 0 : i64} on #tgraph.proc<cpu 0>
 // CHECK: tgraph.task @c() {tgraph.dep_count = 0 : i64, tgraph.queue_pos = 0 : i64} on #tgraph.proc<cpu 1>
 // CHECK: tgraph.task @g() await(%{{.*}} host, %{{.*}} host) {tgraph.dep_count = 2 : i64, tgraph.queue_pos = 0 : i64} on #tgraph.proc<gpu 0, stream 0>
 // CHECK: tgraph.task @c() await(%{{.*}} host) {tgraph.dep_count = 1 : i64, tgraph.queue_pos = 1 : i64} on #tgraph.proc<cpu 0>
-// CHECK: tgraph.join
+// CHECK: tgraph.join {{.*}} {tgraph.dep_count = 2 : i64}
 tgraph.graph @queues(%pre: !tgraph.event) -> !tgraph.event physical {
   %a = tgraph.task @c() await(%pre host) on #tgraph.proc<cpu 0>
   %b = tgraph.task @c() on #tgraph.proc<cpu 1>
@@ -21,10 +21,10 @@ tgraph.graph @queues(%pre: !tgraph.event) -> !tgraph.event physical {
   tgraph.yield %j : !tgraph.event
 }
 
-// Tests that given queue positions are kept when they are consistent.
+// Tests that given positions keep their order, renumbered 0..k-1.
 // CHECK-LABEL: tgraph.graph @given
-// CHECK: tgraph.task @g() {tgraph.dep_count = 0 : i64, tgraph.queue_pos = 5 : i64}
 // CHECK: tgraph.task @g() {tgraph.dep_count = 0 : i64, tgraph.queue_pos = 1 : i64}
+// CHECK: tgraph.task @g() {tgraph.dep_count = 0 : i64, tgraph.queue_pos = 0 : i64}
 tgraph.graph @given() physical {
   %a = tgraph.task @g() {tgraph.queue_pos = 5 : i64} on #tgraph.proc<gpu 0, stream 0> stream_ordered
   %b = tgraph.task @g() {tgraph.queue_pos = 1 : i64} on #tgraph.proc<gpu 0, stream 0> stream_ordered
@@ -89,5 +89,33 @@ tgraph.graph @partial() physical {
 // Tests that schedule needs the physical form.
 // expected-error @+1 {{is in the logical form; tgraph-schedule needs explicit awaits: run tgraph-infer-deps first}}
 tgraph.graph @logical() {
+  tgraph.yield
+}
+
+// -----
+
+tgraph.kernel @c() cpu
+// Tests dependency counts: external preconditions are replay preconditions
+// (not counted), an op awaiting one producer twice counts it once, and a
+// join counts its producers.
+// CHECK-LABEL: tgraph.graph @counts
+// CHECK: tgraph.task @c() await(%{{.*}} host) {tgraph.dep_count = 0 : i64, tgraph.queue_pos = 0 : i64}
+// CHECK: tgraph.task @c() await(%{{.*}} host, %{{.*}} host, %{{.*}} host) {tgraph.dep_count = 1 : i64, tgraph.queue_pos = 1 : i64}
+// CHECK: tgraph.join {{.*}} {tgraph.dep_count = 2 : i64}
+tgraph.graph @counts(%pre: !tgraph.event) -> !tgraph.event physical {
+  %a = tgraph.task @c() await(%pre host) on #tgraph.proc<cpu 0>
+  %b = tgraph.task @c() await(%a host, %pre host, %a host) on #tgraph.proc<cpu 0>
+  %j = tgraph.join %a, %b
+  tgraph.yield %j : !tgraph.event
+}
+
+// -----
+
+tgraph.kernel @g() gpu stream_ordered
+// Tests that two ops of one queue cannot share a position.
+tgraph.graph @same_pos() physical {
+  %a = tgraph.task @g() {tgraph.queue_pos = 3 : i64} on #tgraph.proc<gpu 0, stream 0> stream_ordered
+  // expected-error @+1 {{has tgraph.queue_pos 3, as does task @g (line 117) on #tgraph.proc<gpu 0, stream 0>; each op of a queue needs its own position}}
+  %b = tgraph.task @g() {tgraph.queue_pos = 3 : i64} on #tgraph.proc<gpu 0, stream 0> stream_ordered
   tgraph.yield
 }

@@ -145,8 +145,14 @@ def AssignProcessors : Pass<"tgraph-assign-processors", "::mlir::ModuleOp"> {
     placements are kept (and checked against the machine). Each machine
     parameter comes from its option, else from the module's `tgraph.machine`
     attribute, else the defaults (2 CPUs, no GPU, 2 streams and 1 copy
-    stream per GPU); the machine used is recorded on the module. Ties are broken by program order, so the result is
-    deterministic.
+    stream per GPU); the machine used is recorded on the module. Ties are
+    broken by program order, so the result is deterministic.
+
+    The list schedule is also the queue order: each op's `tgraph.queue_pos`
+    is its rank among the ops of its processor by scheduled start time
+    (which need not be program order: an op with a long path below it starts
+    first). A graph that already carries positions keeps them (they are the
+    user's schedule; `tgraph-schedule` checks them).
 
     Before:
     ```mlir
@@ -154,7 +160,7 @@ def AssignProcessors : Pass<"tgraph-assign-processors", "::mlir::ModuleOp"> {
     ```
     After:
     ```mlir
-    %0 = tgraph.task @k() await(%pre) on #tgraph.proc<cpu 0>
+    %0 = tgraph.task @k() await(%pre) {tgraph.queue_pos = 0 : i64} on #tgraph.proc<cpu 0>
     ```
   }];
   let options = [
@@ -180,8 +186,11 @@ def MarkRunahead : Pass<"tgraph-mark-runahead", "::mlir::ModuleOp"> {
     record and a stream wait across streams). Every other dependence is
     `host`: a CPU task, a non-stream-ordered task, an external precondition,
     or a predicate resolved on the host is involved. Predicated ops without a
-    mode get one: `guarded` when the op is stream-ordered and its predicate
-    comes from stream-ordered work, else `wait`.
+    mode get one: `guarded` when the op is a GPU task of a stream-ordered
+    kernel and its predicate comes from stream-ordered work on its GPU, else
+    `wait` (copies and CPU tasks are always `wait`). These are the rules the
+    runtime honours (one rule for CUDA and emulated streams); an explicit
+    `guarded` that breaks them is an error.
 
     Before:
     ```mlir
@@ -201,22 +210,27 @@ def Schedule : Pass<"tgraph-schedule", "::mlir::ModuleOp"> {
   let summary = "Per-processor queues, dependency counts and a deadlock check";
   let description = [{
     Gives each task and copy its position in its processor's queue
-    (`tgraph.queue_pos`, a topological order: program order) and its
-    dependency count (`tgraph.dep_count`, the counter the runtime resets each
-    replay), and marks the graph `tgraph.scheduled`. Positions already present
-    are kept. A stream executes its queue in order, so the queues plus the
+    (`tgraph.queue_pos`) and each task, copy and join its dependency count
+    (`tgraph.dep_count`: the number of distinct ops of the graph it awaits;
+    graph-argument events are replay preconditions and do not count), and
+    marks the graph `tgraph.scheduled`. The order of positions already
+    present (those `tgraph-assign-processors` writes) is kept and renumbered
+    0..k-1 per processor; two ops of one queue at one position are an error;
+    a processor whose ops have none gets program order (a topological
+    order). The lowering hands both to the runtime, which runs the queues as
+    given and checks the counts. A stream executes its queue in order, so the queues plus the
     dependences must be acyclic, or the graph deadlocks on the device: such
     a graph is rejected with an error naming the ops of the cycle.
 
     Before:
     ```mlir
-    %0 = tgraph.task @a() on #tgraph.proc<cpu 0>
+    %0 = tgraph.task @a() await(%pre host) on #tgraph.proc<cpu 0>
     %1 = tgraph.task @b() await(%0 host) on #tgraph.proc<cpu 0>
     ```
     After:
     ```mlir
-    %0 = tgraph.task @a() on #tgraph.proc<cpu 0> {tgraph.dep_count = 0 : i64, tgraph.queue_pos = 0 : i64}
-    %1 = tgraph.task @b() await(%0 host) on #tgraph.proc<cpu 0> {tgraph.dep_count = 1 : i64, tgraph.queue_pos = 1 : i64}
+    %0 = tgraph.task @a() await(%pre host) {tgraph.dep_count = 0 : i64, tgraph.queue_pos = 0 : i64} on #tgraph.proc<cpu 0>
+    %1 = tgraph.task @b() await(%0 host) {tgraph.dep_count = 1 : i64, tgraph.queue_pos = 1 : i64} on #tgraph.proc<cpu 0>
     ```
   }];
   let dependentDialects = ["::mlir::tgraph::TGraphDialect"];

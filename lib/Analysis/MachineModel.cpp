@@ -1,0 +1,65 @@
+//===- MachineModel.cpp - the machine the compiler targets ----------------===//
+//
+// Resolves the machine model of a module and states the rules of the
+// runtime's backends (CUDA and emulated streams alike) for dependence kinds
+// and predicate modes.
+//
+//===----------------------------------------------------------------------===//
+
+#include "tgraph/Analysis/MachineModel.h"
+
+using namespace mlir;
+using namespace mlir::tgraph;
+
+MachineOverrides MachineOverrides::fromOptions(int cpus, int gpus,
+                                               int streamsPerGpu,
+                                               int copyStreams) {
+  auto opt = [](int v) -> std::optional<unsigned> {
+    if (v < 0)
+      return std::nullopt;
+    return unsigned(v);
+  };
+  return {opt(cpus), opt(gpus), opt(streamsPerGpu), opt(copyStreams)};
+}
+
+Machine mlir::tgraph::resolveMachine(ModuleOp module,
+                                     const MachineOverrides &overrides) {
+  Machine m;
+  if (auto attr = module->getAttrOfType<MachineAttr>("tgraph.machine"))
+    m = {attr.getCpus(), attr.getGpus(), attr.getStreamsPerGpu(),
+         attr.getCopyStreams()};
+  m.cpus = overrides.cpus.value_or(m.cpus);
+  m.gpus = overrides.gpus.value_or(m.gpus);
+  m.streamsPerGpu = overrides.streamsPerGpu.value_or(m.streamsPerGpu);
+  m.copyStreams = overrides.copyStreams.value_or(m.copyStreams);
+  return m;
+}
+
+/// The GPU placement of a stream-ordered task or copy, or null.
+static ProcAttr gpuStreamOf(Operation *op) {
+  if (!op)
+    return nullptr;
+  bool ordered = false;
+  ProcAttr placement;
+  if (auto task = dyn_cast<TaskOp>(op)) {
+    ordered = task.getStreamOrdered();
+    placement = task.getPlacementAttr();
+  } else if (auto copy = dyn_cast<CopyOp>(op)) {
+    ordered = copy.getStreamOrdered();
+    placement = copy.getPlacementAttr();
+  }
+  return ordered && placement && placement.isGpu() ? placement : nullptr;
+}
+
+bool mlir::tgraph::isStreamOrderedOnGpu(Operation *op) {
+  return bool(gpuStreamOf(op));
+}
+
+bool mlir::tgraph::canAwaitOnDevice(Operation *producer, Operation *consumer) {
+  ProcAttr from = gpuStreamOf(producer), to = gpuStreamOf(consumer);
+  return from && to && from.getIndex() == to.getIndex();
+}
+
+bool mlir::tgraph::canGuard(Operation *op) {
+  return isa_and_nonnull<TaskOp>(op) && isStreamOrderedOnGpu(op);
+}
