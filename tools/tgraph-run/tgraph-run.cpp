@@ -184,6 +184,37 @@ int main(int argc, char **argv) {
   if (!module)
     return 1;
 
+  // --input and --output: every file is read and checked (and every output
+  // path tried) before anything is compiled or runs. The graphs are those
+  // that will run: compile() describes the module's top-level graphs.
+  std::optional<tgraph_run::BufferFiles> bufferFiles;
+  if (!inputs.empty() || !outputs.empty()) {
+    std::vector<tgraph_run::GraphInfo> infos;
+    for (GraphOp op : module->getOps<GraphOp>()) {
+      if (!graphName.empty() && op.getSymName() != graphName)
+        continue;
+      tgraph_run::GraphInfo info;
+      info.name = op.getSymName().str();
+      auto names = argNames.find(info.name);
+      for (BlockArgument arg : op.getBodyBlock().getArguments()) {
+        tgraph_run::ArgumentInfo a;
+        a.type = arg.getType();
+        if (names != argNames.end())
+          a.name = names->second[arg.getArgNumber()];
+        info.args.push_back(std::move(a));
+      }
+      infos.push_back(std::move(info));
+    }
+    // Without graphs, the error is the one below ("no graph named ...").
+    if (!infos.empty()) {
+      auto prepared =
+          tgraph_run::BufferFiles::prepare(inputs, outputs, infos);
+      if (!prepared)
+        return fail(llvm::toString(prepared.takeError()));
+      bufferFiles = std::move(*prepared);
+    }
+  }
+
   // The machine: flags, else the module's, else 2 CPU workers. The
   // diagnostics of the pipeline and the lowering go to the source manager's
   // handler (with the source lines), so only other errors are printed here.
@@ -212,33 +243,6 @@ int main(int argc, char **argv) {
   if (graphs.empty())
     return fail(graphName.empty() ? "the module has no tgraph.graph"
                                   : "no graph named '" + graphName + "'");
-
-  // --input and --output: every file is read and checked (and every output
-  // path tried) before anything runs.
-  std::optional<tgraph_run::BufferFiles> bufferFiles;
-  if (!inputs.empty() || !outputs.empty()) {
-    std::vector<tgraph_run::GraphInfo> infos;
-    for (const GraphSignature *sig : graphs) {
-      tgraph_run::GraphInfo info;
-      info.name = sig->name;
-      auto op = module->lookupSymbol<GraphOp>(sig->name);
-      if (!op)
-        return fail("graph @" + sig->name + " is not in the module");
-      auto names = argNames.find(sig->name);
-      for (BlockArgument arg : op.getBodyBlock().getArguments()) {
-        tgraph_run::ArgumentInfo a;
-        a.type = arg.getType();
-        if (names != argNames.end())
-          a.name = names->second[arg.getArgNumber()];
-        info.args.push_back(std::move(a));
-      }
-      infos.push_back(std::move(info));
-    }
-    auto prepared = tgraph_run::BufferFiles::prepare(inputs, outputs, infos);
-    if (!prepared)
-      return fail(llvm::toString(prepared.takeError()));
-    bufferFiles = std::move(*prepared);
-  }
 
   // The runtime.
   const MachineConfig &machine = (*compiled)->machine();
