@@ -2,8 +2,8 @@
 
 #include "BufferFiles.h"
 
-#include "tgraph/Dialect/TGraph/TGraphTypes.h"
 #include "mlir/IR/BuiltinTypes.h"
+#include "tgraph/Dialect/TGraph/TGraphTypes.h"
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/SmallString.h"
 #include "llvm/ADT/Twine.h"
@@ -47,9 +47,8 @@ std::optional<NpyDType> tgraph_run::npyTypeOf(mlir::Type elementType) {
 static bool accepts(mlir::Type elementType, NpyDType want, NpyDType file) {
   if (file == want)
     return true;
-  bool signless = elementType.isIndex() ||
-                  (elementType.isSignlessInteger() &&
-                   !elementType.isSignlessInteger(1));
+  bool signless = elementType.isIndex() || (elementType.isSignlessInteger() &&
+                                            !elementType.isSignlessInteger(1));
   return signless && file.itemSize == want.itemSize &&
          (file.kind == 'i' || file.kind == 'u');
 }
@@ -125,7 +124,9 @@ static llvm::Expected<Target> resolve(StringRef name,
   for (auto [k, m] : llvm::enumerate(matches)) {
     StringRef sep = k == 0 ? "" : k + 1 == matches.size() ? " and " : ", ";
     which += (sep + "@" + graphs[m.graph].name).str();
-    qualified += ((k == 0 ? "" : k + 1 == matches.size() ? " or " : ", ") +
+    qualified += ((k == 0                    ? ""
+                   : k + 1 == matches.size() ? " or "
+                                             : ", ") +
                   graphs[m.graph].name + "." + name)
                      .str();
   }
@@ -203,8 +204,8 @@ BufferFiles::prepare(llvm::ArrayRef<std::string> inputFlags,
       auto it = llvm::find(targets, *target);
       if (it != targets.end())
         return fail("buffer " + file.label + " of graph @" + g.name +
-                    " is already " + (isInput ? "read" : "written") +
-                    " by " + list[it - targets.begin()].flag);
+                    " is already " + (isInput ? "read" : "written") + " by " +
+                    list[it - targets.begin()].flag);
       std::string normalised = normalisedPath(path);
       auto same = llvm::find(paths, normalised);
       if (!isInput && same != paths.end())
@@ -232,9 +233,9 @@ BufferFiles::prepare(llvm::ArrayRef<std::string> inputFlags,
                       array->descr);
         if (array->numElements != uint64_t(buffer.getSize()))
           return fail("buffer " + file.label + " has " +
-                      llvm::Twine(buffer.getSize()) + " elements but " +
-                      path + " holds " + llvm::Twine(array->numElements) +
-                      " (shape " + shapeString(array->shape) + ")");
+                      llvm::Twine(buffer.getSize()) + " elements but " + path +
+                      " holds " + llvm::Twine(array->numElements) + " (shape " +
+                      shapeString(array->shape) + ")");
         file.data = std::move(array->data);
         // NumPy booleans are bytes 0 and 1; any other byte is true too.
         if (dtype->kind == 'b')
@@ -248,7 +249,7 @@ BufferFiles::prepare(llvm::ArrayRef<std::string> inputFlags,
       list.push_back(std::move(file));
     }
   }
-  return std::move(files);
+  return files;
 }
 
 const BufferFile *BufferFiles::input(StringRef graph, unsigned arg) const {
@@ -258,8 +259,7 @@ const BufferFile *BufferFiles::input(StringRef graph, unsigned arg) const {
   return nullptr;
 }
 
-std::vector<const BufferFile *>
-BufferFiles::outputsOf(StringRef graph) const {
+std::vector<const BufferFile *> BufferFiles::outputsOf(StringRef graph) const {
   std::vector<const BufferFile *> result;
   for (const BufferFile &f : outputs)
     if (f.graph == graph)

@@ -90,8 +90,9 @@ public:
       return error("unexpected text after the dict");
     if (!haveDescr || !haveOrder || !haveShape)
       return error(std::string("no '") +
-                   (!haveDescr ? "descr" : !haveOrder ? "fortran_order"
-                                                      : "shape") +
+                   (!haveDescr   ? "descr"
+                    : !haveOrder ? "fortran_order"
+                                 : "shape") +
                    "' key");
     if (llvm::Error e = parseDescr(array.descr, array.dtype))
       return e;
@@ -103,9 +104,9 @@ public:
       dimsOverOne += d > 1;
     }
     // Fortran order: the same bytes as C order when at most one dimension
-    // has more than one element; otherwise which flat order the user means
-    // is ambiguous, so it is refused.
-    if (fortranOrder && dimsOverOne > 1)
+    // has more than one element (or there are none); otherwise which flat
+    // order the user means is ambiguous, so it is refused.
+    if (fortranOrder && dimsOverOne > 1 && array.numElements > 0)
       return llvm::createStringError(
           name + " holds a Fortran-order array of shape " +
           shapeString(array.shape) +
@@ -117,8 +118,8 @@ public:
 
 private:
   llvm::Error error(const llvm::Twine &message) {
-    return llvm::createStringError(name + " has a malformed .npy header: " +
-                                   message);
+    return llvm::createStringError(name +
+                                   " has a malformed .npy header: " + message);
   }
   void skipSpace() { text = text.ltrim(" \t\r\n"); }
   char peek() const { return text.empty() ? 0 : text.front(); }
@@ -180,8 +181,7 @@ private:
           "' elements; tgraph-run reads booleans, integers and floats "
           "(such as <f8, <i4, |u1, |b1)");
     dtype.kind = rest.front();
-    bigEndian = order == '>' ||
-                (order == '=' && llvm::sys::IsBigEndianHost);
+    bigEndian = order == '>' || (order == '=' && llvm::sys::IsBigEndianHost);
     return llvm::Error::success();
   }
 
@@ -229,7 +229,7 @@ llvm::Expected<NpyArray> tgraph_run::parseNpy(StringRef path,
   NpyArray array;
   HeaderParser parser(path, header);
   if (llvm::Error e = parser.parse(array))
-    return std::move(e);
+    return e;
 
   uint64_t dataBytes = 0;
   if (__builtin_mul_overflow(array.numElements, uint64_t(array.dtype.itemSize),
@@ -254,7 +254,7 @@ llvm::Expected<NpyArray> tgraph_run::parseNpy(StringRef path,
     for (uint64_t k = 0; k < dataBytes; k += w)
       std::reverse(array.data.begin() + k, array.data.begin() + k + w);
   }
-  return std::move(array);
+  return array;
 }
 
 llvm::Expected<NpyArray> tgraph_run::readNpy(StringRef path) {
@@ -270,9 +270,9 @@ llvm::Expected<NpyArray> tgraph_run::readNpy(StringRef path) {
 std::vector<char> tgraph_run::formatNpy(NpyDType dtype,
                                         llvm::ArrayRef<uint64_t> shape,
                                         llvm::ArrayRef<char> data) {
-  std::string header = "{'descr': '" + dtype.str() +
-                       "', 'fortran_order': False, 'shape': " +
-                       shapeString(shape) + ", }";
+  std::string header =
+      "{'descr': '" + dtype.str() +
+      "', 'fortran_order': False, 'shape': " + shapeString(shape) + ", }";
   // Pad with spaces so that the data starts at a multiple of 64 bytes, as
   // NumPy does; the header ends with a newline.
   unsigned major = header.size() + 1 + kMagicSize + 4 > 0xffff ? 2 : 1;

@@ -111,16 +111,18 @@ int fail(const llvm::Twine &message) {
 
 std::string lastError() { return tgrt_last_error(); }
 
-/// Parses the main file of `sourceMgr` into a module, keeping the names the
-/// source gives to each graph's arguments (`%x` is "x"; MLIR keeps no value
-/// names in the IR) in `argNames`, by graph.
+/// Parses the main file of `sourceMgr` into a module; with `argNames`, keeps
+/// the names the source gives to each graph's arguments (`%x` is "x"; MLIR
+/// keeps no value names in the IR) there, by graph. The parser's state that
+/// holds them costs time and memory on big modules: only --input and
+/// --output need it.
 OwningOpRef<ModuleOp>
-parseWithArgNames(llvm::SourceMgr &sourceMgr, MLIRContext &context,
-                  llvm::StringMap<std::vector<std::string>> &argNames) {
+parseModule(llvm::SourceMgr &sourceMgr, MLIRContext &context,
+            llvm::StringMap<std::vector<std::string>> *argNames) {
   const llvm::MemoryBuffer *buffer =
       sourceMgr.getMemoryBuffer(sourceMgr.getMainFileID());
   // Bytecode has no names: its arguments are #N only.
-  if (isBytecode(buffer->getMemBufferRef()))
+  if (!argNames || isBytecode(buffer->getMemBufferRef()))
     return parseSourceFile<ModuleOp>(sourceMgr, &context);
   AsmParserState asmState;
   Block block;
@@ -139,7 +141,7 @@ parseWithArgNames(llvm::SourceMgr &sourceMgr, MLIRContext &context,
     const AsmParserState::BlockDefinition *def = asmState.getBlockDef(&body);
     if (!def || def->arguments.size() != body.getNumArguments())
       continue;
-    std::vector<std::string> &names = argNames[graph.getSymName()];
+    std::vector<std::string> &names = (*argNames)[graph.getSymName()];
     for (const AsmParserState::SMDefinition &arg : def->arguments) {
       llvm::StringRef text(arg.loc.Start.getPointer(),
                            arg.loc.End.getPointer() -
@@ -179,8 +181,9 @@ int main(int argc, char **argv) {
   sourceMgr.AddNewSourceBuffer(std::move(file), llvm::SMLoc());
   SourceMgrDiagnosticHandler diagHandler(sourceMgr, &context);
   llvm::StringMap<std::vector<std::string>> argNames;
+  bool useFiles = !inputs.empty() || !outputs.empty();
   OwningOpRef<ModuleOp> module =
-      parseWithArgNames(sourceMgr, context, argNames);
+      parseModule(sourceMgr, context, useFiles ? &argNames : nullptr);
   if (!module)
     return 1;
 
@@ -188,7 +191,7 @@ int main(int argc, char **argv) {
   // path tried) before anything is compiled or runs. The graphs are those
   // that will run: compile() describes the module's top-level graphs.
   std::optional<tgraph_run::BufferFiles> bufferFiles;
-  if (!inputs.empty() || !outputs.empty()) {
+  if (useFiles) {
     std::vector<tgraph_run::GraphInfo> infos;
     for (GraphOp op : module->getOps<GraphOp>()) {
       if (!graphName.empty() && op.getSymName() != graphName)
@@ -207,8 +210,7 @@ int main(int argc, char **argv) {
     }
     // Without graphs, the error is the one below ("no graph named ...").
     if (!infos.empty()) {
-      auto prepared =
-          tgraph_run::BufferFiles::prepare(inputs, outputs, infos);
+      auto prepared = tgraph_run::BufferFiles::prepare(inputs, outputs, infos);
       if (!prepared)
         return fail(llvm::toString(prepared.takeError()));
       bufferFiles = std::move(*prepared);
@@ -315,8 +317,7 @@ int main(int argc, char **argv) {
                     input->data.begin() +
                         std::min<uint64_t>(input->data.size(), b.bytes),
                     initial.begin());
-        if (tgrt_mem_alloc(runtime, b.memKind, b.bytes, &b.pointer) !=
-            TGRT_OK)
+        if (tgrt_mem_alloc(runtime, b.memKind, b.bytes, &b.pointer) != TGRT_OK)
           return fail("cannot allocate a buffer: " + lastError());
         buffers.push_back(b);
         if (tgrt_mem_copy(runtime, b.pointer, initial.data(), b.bytes) !=
@@ -446,18 +447,20 @@ int main(int argc, char **argv) {
            bufferFiles->outputsOf(info->name)) {
         if (!ok) {
           llvm::errs() << "tgraph-run: error: " << output->flag
-                       << ": not written: graph @" << info->name
-                       << " failed\n";
+                       << ": not written: graph @" << info->name << " failed\n";
           continue;
         }
         auto b = llvm::find_if(
             buffers, [&](const BufferArg &b) { return b.arg == output->arg; });
+        if (b == buffers.end())
+          return fail(output->flag + ": argument #" + llvm::Twine(output->arg) +
+                      " of graph @" + info->name + " has no buffer");
         const GraphSignature::Argument &a = info->args[output->arg];
         std::vector<char> contents(b->bytes);
         if (tgrt_mem_copy(runtime, contents.data(), b->pointer, b->bytes) !=
             TGRT_OK)
-          return fail(output->flag + ": cannot read the buffer back: " +
-                      lastError());
+          return fail(output->flag +
+                      ": cannot read the buffer back: " + lastError());
         contents.resize(a.bytes);
         if (llvm::Error e = tgraph_run::BufferFiles::write(*output, contents))
           return fail(llvm::toString(std::move(e)));
