@@ -5,12 +5,17 @@
 // the runtime calls and the LLVM dialect, MLIR's ExecutionEngine JIT),
 // instantiates each graph once on a tgraph runtime (CUDA streams when a GPU
 // is present, emulated streams otherwise), binds fresh zeroed buffers and
-// the given scalars, replays it N times and prints the results and timings.
+// the given scalars (or .npy files: --input), replays it N times, prints
+// the results and timings and writes buffers to .npy files (--output).
 //
 //===----------------------------------------------------------------------===//
 
+#include "BufferFiles.h"
 #include "BuiltinKernels.h"
 
+#include "mlir/AsmParser/AsmParser.h"
+#include "mlir/AsmParser/AsmParserState.h"
+#include "mlir/Bytecode/BytecodeReader.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/ControlFlow/IR/ControlFlow.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -24,16 +29,19 @@
 #include "tgraph/Runtime/tgrt.h"
 #include "tgraph/Support/CapturedDiagnostics.h"
 #include "llvm/ADT/ScopeExit.h"
+#include "llvm/ADT/StringMap.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/Format.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cstring>
 #include <dlfcn.h>
 #include <memory>
+#include <optional>
 #include <vector>
 
 using namespace mlir;
@@ -67,6 +75,17 @@ static cl::opt<bool> printBuffers("print-buffers",
                                   cl::desc("Print the first elements of each "
                                            "buffer argument after the replays"),
                                   cl::cat(category));
+static cl::list<std::string>
+    inputs("input",
+           cl::desc("NAME=FILE.npy: initialise buffer argument NAME (%NAME "
+                    "in the source, or #N for argument N; GRAPH.NAME with "
+                    "several graphs) from a NumPy .npy file"),
+           cl::value_desc("NAME=FILE.npy"), cl::cat(category));
+static cl::list<std::string>
+    outputs("output",
+            cl::desc("NAME=FILE.npy: write buffer argument NAME to a NumPy "
+                     ".npy file after the replays"),
+            cl::value_desc("NAME=FILE.npy"), cl::cat(category));
 static cl::opt<unsigned> cpus("cpus", cl::desc("CPU workers (pipeline and "
                                                "runtime); default: the "
                                                "module's machine, else 2"),
@@ -91,6 +110,47 @@ int fail(const llvm::Twine &message) {
 }
 
 std::string lastError() { return tgrt_last_error(); }
+
+/// Parses the main file of `sourceMgr` into a module; with `argNames`, keeps
+/// the names the source gives to each graph's arguments (`%x` is "x"; MLIR
+/// keeps no value names in the IR) there, by graph. The parser's state that
+/// holds them costs time and memory on big modules: only --input and
+/// --output need it.
+OwningOpRef<ModuleOp>
+parseModule(llvm::SourceMgr &sourceMgr, MLIRContext &context,
+            llvm::StringMap<std::vector<std::string>> *argNames) {
+  const llvm::MemoryBuffer *buffer =
+      sourceMgr.getMemoryBuffer(sourceMgr.getMainFileID());
+  // Bytecode has no names: its arguments are #N only.
+  if (!argNames || isBytecode(buffer->getMemBufferRef()))
+    return parseSourceFile<ModuleOp>(sourceMgr, &context);
+  AsmParserState asmState;
+  Block block;
+  ParserConfig config(&context);
+  if (failed(parseAsmSourceFile(sourceMgr, &block, config, &asmState)))
+    return nullptr;
+  auto fileLoc =
+      FileLineColLoc::get(&context, buffer->getBufferIdentifier(), 0, 0);
+  OwningOpRef<ModuleOp> module =
+      mlir::detail::constructContainerOpForParserIfNecessary<ModuleOp>(
+          &block, &context, fileLoc);
+  if (!module)
+    return nullptr;
+  for (GraphOp graph : module->getOps<GraphOp>()) {
+    Block &body = graph.getBodyBlock();
+    const AsmParserState::BlockDefinition *def = asmState.getBlockDef(&body);
+    if (!def || def->arguments.size() != body.getNumArguments())
+      continue;
+    std::vector<std::string> &names = (*argNames)[graph.getSymName()];
+    for (const AsmParserState::SMDefinition &arg : def->arguments) {
+      llvm::StringRef text(arg.loc.Start.getPointer(),
+                           arg.loc.End.getPointer() -
+                               arg.loc.Start.getPointer());
+      names.push_back(text.starts_with("%") ? text.drop_front().str() : "");
+    }
+  }
+  return module;
+}
 
 /// A buffer argument's memory for the replays.
 struct BufferArg {
@@ -120,9 +180,42 @@ int main(int argc, char **argv) {
   llvm::SourceMgr sourceMgr;
   sourceMgr.AddNewSourceBuffer(std::move(file), llvm::SMLoc());
   SourceMgrDiagnosticHandler diagHandler(sourceMgr, &context);
-  OwningOpRef<ModuleOp> module = parseSourceFile<ModuleOp>(sourceMgr, &context);
+  llvm::StringMap<std::vector<std::string>> argNames;
+  bool useFiles = !inputs.empty() || !outputs.empty();
+  OwningOpRef<ModuleOp> module =
+      parseModule(sourceMgr, context, useFiles ? &argNames : nullptr);
   if (!module)
     return 1;
+
+  // --input and --output: every file is read and checked (and every output
+  // path tried) before anything is compiled or runs. The graphs are those
+  // that will run: compile() describes the module's top-level graphs.
+  std::optional<tgraph_run::BufferFiles> bufferFiles;
+  if (useFiles) {
+    std::vector<tgraph_run::GraphInfo> infos;
+    for (GraphOp op : module->getOps<GraphOp>()) {
+      if (!graphName.empty() && op.getSymName() != graphName)
+        continue;
+      tgraph_run::GraphInfo info;
+      info.name = op.getSymName().str();
+      auto names = argNames.find(info.name);
+      for (BlockArgument arg : op.getBodyBlock().getArguments()) {
+        tgraph_run::ArgumentInfo a;
+        a.type = arg.getType();
+        if (names != argNames.end())
+          a.name = names->second[arg.getArgNumber()];
+        info.args.push_back(std::move(a));
+      }
+      infos.push_back(std::move(info));
+    }
+    // Without graphs, the error is the one below ("no graph named ...").
+    if (!infos.empty()) {
+      auto prepared = tgraph_run::BufferFiles::prepare(inputs, outputs, infos);
+      if (!prepared)
+        return fail(llvm::toString(prepared.takeError()));
+      bufferFiles = std::move(*prepared);
+    }
+  }
 
   // The machine: flags, else the module's, else 2 CPU workers. The
   // diagnostics of the pipeline and the lowering go to the source manager's
@@ -205,8 +298,9 @@ int main(int argc, char **argv) {
     if (!trace.empty())
       llvm::consumeError(graph.setTracing(true));
 
-    // Parameters: buffers are fresh zeroed runtime memory (device memory
-    // for gpu buffers on CUDA streams); scalars in order.
+    // Parameters: buffers are fresh runtime memory (device memory for gpu
+    // buffers on CUDA streams), zeroed or holding their --input file's
+    // elements; scalars in order.
     std::vector<Param> params(info->numParams);
     unsigned nextScalar = 0;
     for (auto [i, a] : llvm::enumerate(info->args)) {
@@ -215,13 +309,23 @@ int main(int argc, char **argv) {
         b.arg = i;
         b.bytes = std::max<uint64_t>(a.bytes, 8);
         b.memKind = a.onGpu ? TGRT_MEM_DEVICE : TGRT_MEM_HOST;
-        std::vector<char> zeros(b.bytes, 0);
-        if (tgrt_mem_alloc(runtime, b.memKind, b.bytes, &b.pointer) !=
-                TGRT_OK ||
-            tgrt_mem_copy(runtime, b.pointer, zeros.data(), b.bytes) !=
-                TGRT_OK)
+        std::vector<char> initial(b.bytes, 0);
+        const tgraph_run::BufferFile *input =
+            bufferFiles ? bufferFiles->input(info->name, i) : nullptr;
+        if (input)
+          std::copy(input->data.begin(),
+                    input->data.begin() +
+                        std::min<uint64_t>(input->data.size(), b.bytes),
+                    initial.begin());
+        if (tgrt_mem_alloc(runtime, b.memKind, b.bytes, &b.pointer) != TGRT_OK)
           return fail("cannot allocate a buffer: " + lastError());
         buffers.push_back(b);
+        if (tgrt_mem_copy(runtime, b.pointer, initial.data(), b.bytes) !=
+            TGRT_OK)
+          return fail((input ? input->flag + ": cannot copy the data into "
+                                             "the buffer: "
+                             : std::string("cannot initialise a buffer: ")) +
+                      lastError());
         params[a.param] = Param(b.pointer);
       } else if (a.kind == GraphSignature::Argument::Scalar &&
                  nextScalar < scalars.size()) {
@@ -336,6 +440,32 @@ int main(int argc, char **argv) {
           llvm::outs() << ' ' << formatWord(a.type, word);
         }
         llvm::outs() << (a.numElements > 8 ? " ...\n" : "\n");
+      }
+    }
+    if (bufferFiles) {
+      for (const tgraph_run::BufferFile *output :
+           bufferFiles->outputsOf(info->name)) {
+        if (!ok) {
+          llvm::errs() << "tgraph-run: error: " << output->flag
+                       << ": not written: graph @" << info->name << " failed\n";
+          continue;
+        }
+        auto b = llvm::find_if(
+            buffers, [&](const BufferArg &b) { return b.arg == output->arg; });
+        if (b == buffers.end())
+          return fail(output->flag + ": argument #" + llvm::Twine(output->arg) +
+                      " of graph @" + info->name + " has no buffer");
+        const GraphSignature::Argument &a = info->args[output->arg];
+        std::vector<char> contents(b->bytes);
+        if (tgrt_mem_copy(runtime, contents.data(), b->pointer, b->bytes) !=
+            TGRT_OK)
+          return fail(output->flag +
+                      ": cannot read the buffer back: " + lastError());
+        contents.resize(a.bytes);
+        if (llvm::Error e = tgraph_run::BufferFiles::write(*output, contents))
+          return fail(llvm::toString(std::move(e)));
+        llvm::outs() << "output " << output->label << ": " << output->path
+                     << "\n";
       }
     }
     if (!trace.empty()) {
