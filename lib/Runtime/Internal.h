@@ -11,7 +11,7 @@
 #ifndef TGRAPH_LIB_RUNTIME_INTERNAL_H
 #define TGRAPH_LIB_RUNTIME_INTERNAL_H
 
-#include "tgraph/Runtime/StreamBackend.h"
+#include "StreamBackend.h"
 #include "tgraph/Runtime/tgrt.h"
 
 #include <atomic>
