@@ -701,10 +701,10 @@ tgrt_status tgrt_graph_replay(tgrt_graph g, const tgrt_event *preconditions,
                       "tgrt_graph_replay: precondition " + std::to_string(i) +
                           " belongs to another runtime");
   }
-  if (num_params != g->program->numParams)
+  if (num_params != g->program.numParams)
     return setError(TGRT_ERROR_INVALID_ARGUMENT,
                     "tgrt_graph_replay: graph '" + g->name + "' takes " +
-                        std::to_string(g->program->numParams) +
+                        std::to_string(g->program.numParams) +
                         " parameters, got " + std::to_string(num_params));
   if (num_params && !params)
     return setError(TGRT_ERROR_INVALID_ARGUMENT,
@@ -739,7 +739,7 @@ tgrt_status tgrt_graph_get_result(tgrt_graph g, uint32_t node, uint32_t result,
   TGRT_TRY(checkFinalized(g, fn));
   TGRT_TRY(g->checkNode(node, fn));
   TGRT_TRY(checkOut(out_bits, fn, "out_bits"));
-  const XNode &x = g->program->nodes[node];
+  const XNode &x = g->program.nodes[node];
   if (result >= x.numResults)
     return setError(TGRT_ERROR_OUT_OF_RANGE,
                     std::string(fn) + ": node " + std::to_string(node) +
@@ -755,7 +755,7 @@ tgrt_status tgrt_graph_node_issued(tgrt_graph g, uint32_t node,
   TGRT_TRY(checkFinalized(g, fn));
   TGRT_TRY(g->checkNode(node, fn));
   TGRT_TRY(checkOut(out_issued, fn, "out_issued"));
-  *out_issued = g->st.issued[g->program->nodes[node].state].load(
+  *out_issued = g->st.issued[g->program.nodes[node].state].load(
       std::memory_order_acquire);
   return TGRT_OK;
 }

@@ -23,12 +23,12 @@ using namespace tgraph::rt;
 /// on (see DeviceGraphRecorder); without twins the graph is issued op by op.
 void tgrt_graph_impl::planRecording() {
   recorder.usable = false;
-  if (!program->capturable)
+  if (!program.capturable)
     return;
   StreamBackend &backend = *rt->backend;
-  const uint32_t origin = program->captureOrigin;
+  const uint32_t origin = program.captureOrigin;
   std::vector<uint32_t> others; // the graph's other streams
-  for (const XNode &x : program->nodes)
+  for (const XNode &x : program.nodes)
     if (x.exec == ExecKind::Stream && x.stream != origin &&
         std::find(others.begin(), others.end(), x.stream) == others.end())
       others.push_back(x.stream);
@@ -55,7 +55,7 @@ void tgrt_graph_impl::planRecording() {
 /// record of its event.
 bool tgrt_graph_impl::recordNode(uint32_t node, uint32_t stream,
                                  std::string &error) {
-  const XNode &x = program->nodes[node];
+  const XNode &x = program.nodes[node];
   return enqueueWaits(node, stream, error) &&
          enqueueWork(node, stream, error) &&
          (!x.needsRecord ||
@@ -85,8 +85,8 @@ void tgrt_graph_impl::issueAll(Processor &proc) {
       return;
     }
   }
-  for (uint32_t node : program->issueOrder)
-    if (program->nodes[node].exec ==
+  for (uint32_t node : program.issueOrder)
+    if (program.nodes[node].exec ==
         ExecKind::Stream) // joins: run by startReplay
       issue(node, proc);
 }
@@ -101,10 +101,10 @@ bool tgrt_graph_impl::recordDeviceGraph() {
   bool ok =
       backend.beginCapture(recorder.recordOrigin, recorder.recordOthers.data(),
                            numOthers, token, error) == TGRT_OK;
-  for (uint32_t i = 0; ok && i < program->issueOrder.size(); ++i) {
-    const XNode &x = program->nodes[program->issueOrder[i]];
+  for (uint32_t i = 0; ok && i < program.issueOrder.size(); ++i) {
+    const XNode &x = program.nodes[program.issueOrder[i]];
     if (x.exec == ExecKind::Stream)
-      ok = recordNode(program->issueOrder[i], recorder.recordStreamOf[x.stream],
+      ok = recordNode(program.issueOrder[i], recorder.recordStreamOf[x.stream],
                       error);
   }
   // Always ended, also after a failure: the backend leaves capture mode.
@@ -133,22 +133,22 @@ bool tgrt_graph_impl::recordDeviceGraph() {
 bool tgrt_graph_impl::launchDeviceGraph() {
   StreamBackend &backend = *rt->backend;
   std::string error;
-  if (backend.launchCaptured(recorder.captured, program->captureOrigin,
-                             error) != TGRT_OK) {
+  if (backend.launchCaptured(recorder.captured, program.captureOrigin, error) !=
+      TGRT_OK) {
     backend.destroyCaptured(recorder.captured);
     recorder.captured = nullptr;
     recorder.usable = false;
     return false;
   }
   st.current->deviceGraph = true;
-  for (uint32_t i = 0, n = static_cast<uint32_t>(program->nodes.size()); i < n;
+  for (uint32_t i = 0, n = static_cast<uint32_t>(program.nodes.size()); i < n;
        ++i)
     st.issued[i].store(1, std::memory_order_release);
   // One completion callback stands for every stream's: of the finish
   // count's callback ranges, one stays (startReplay's joins take theirs).
-  st.finish.fetch_sub(static_cast<int32_t>(program->callbackRanges.size()) - 1,
+  st.finish.fetch_sub(static_cast<int32_t>(program.callbackRanges.size()) - 1,
                       std::memory_order_acq_rel);
-  if (backend.enqueueHostFn(program->captureOrigin, &deviceGraphDone, this,
+  if (backend.enqueueHostFn(program.captureOrigin, &deviceGraphDone, this,
                             error) != TGRT_OK) {
     recordGraphFailure("cannot enqueue the completion callback: " + error);
     backend.synchronize();

@@ -964,20 +964,20 @@ void Finalizer::planSingleIssuer() {
 } // namespace
 
 /// Runs the phases; on success the graph holds the program, its per-replay
-/// state is sized, and the builder is freed.
+/// state is sized, and the builder is freed. The program is built in place
+/// (it is not moved afterwards: node names point into it).
 tgrt_status tgrt_graph_impl::finalize() {
-  auto prog = std::make_unique<ReplayProgram>();
-  Finalizer f(*this, *builder, *prog);
+  Finalizer f(*this, *builder, program);
   if (tgrt_status s = f.run()) {
     releaseResources();
+    program = ReplayProgram{};
     return s;
   }
-  const uint32_t n = prog->numNodes();
+  const uint32_t n = program.numNodes();
   st.allocate(n);
-  st.argWords = prog->argWords;
+  st.argWords = program.argWords;
   if (tracing.enabled)
     tracing.spans.assign(n, Tracing::Span{});
-  program = std::move(prog);
   planRecording();
   builder.reset(); // the program owns all it needs
   finalized = true;

@@ -36,8 +36,10 @@ struct tgrt_graph_impl {
   std::string name;
   bool finalized = false;
 
-  std::unique_ptr<tgraph::rt::GraphBuilder> builder;        // until finalize
-  std::unique_ptr<const tgraph::rt::ReplayProgram> program; // from finalize
+  std::unique_ptr<tgraph::rt::GraphBuilder> builder; // until finalize
+  /// Written by finalize only, then read-only: a member rather than behind
+  /// a pointer, so the hot path pays no extra load per access.
+  tgraph::rt::ReplayProgram program;
   tgraph::rt::SharedMemory shared;
   tgraph::rt::StreamResources resources;
   tgraph::rt::ReplayState st;
@@ -45,7 +47,7 @@ struct tgrt_graph_impl {
   tgraph::rt::Tracing tracing;
 
   uint32_t numNodes() const {
-    return finalized ? program->numNodes()
+    return finalized ? program.numNodes()
                      : static_cast<uint32_t>(builder->nodes.size());
   }
   /// A node id of the graph (built or finalized), for entry point `fn`.

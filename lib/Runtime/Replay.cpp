@@ -72,7 +72,7 @@ tgrt_status tgrt_graph_impl::replay(tgrt_event_impl *const *pre,
     slot->index = st.nextReplayIndex++;
     slot->preFailed = false;
     slot->preMessage.clear();
-    slot->params.assign(params, params + program->numParams);
+    slot->params.assign(params, params + program.numParams);
     // One hold for each precondition and one for this call, so the slot
     // cannot start before every waiter is registered.
     slot->preRemaining.store(static_cast<int32_t>(numPre) + 1,
@@ -133,7 +133,7 @@ void tgrt_graph_impl::tryStart() {
 }
 
 void tgrt_graph_impl::startReplay(ReplaySlot *slot) {
-  const uint32_t n = static_cast<uint32_t>(program->nodes.size());
+  const uint32_t n = static_cast<uint32_t>(program.nodes.size());
   st.current = slot;
   st.currentIndex = slot->index;
   const uint8_t poisonAll = slot->preFailed ? 1 : 0;
@@ -142,7 +142,7 @@ void tgrt_graph_impl::startReplay(ReplaySlot *slot) {
   // per task on the hot path. (Replays are serialized, so no task reads
   // argWords now; assign() reuses the capacity: no allocation.)
   if (!st.paramsApplied || slot->params != st.appliedParams) {
-    for (const Patch &p : program->paramPatches)
+    for (const Patch &p : program.paramPatches)
       st.argWords[p.argIndex] = slot->params[p.index];
     st.appliedParams.assign(slot->params.begin(), slot->params.end());
     st.paramsApplied = true;
@@ -152,7 +152,7 @@ void tgrt_graph_impl::startReplay(ReplaySlot *slot) {
   }
   slot->deviceGraph = false;
   for (uint32_t i = 0; i < n; ++i) {
-    st.pending[i].store(program->initialPending[i], std::memory_order_relaxed);
+    st.pending[i].store(program.initialPending[i], std::memory_order_relaxed);
     st.poison[i].store(poisonAll, std::memory_order_relaxed);
     st.skipped[i].store(0, std::memory_order_relaxed);
     st.issued[i].store(0, std::memory_order_relaxed);
@@ -162,23 +162,23 @@ void tgrt_graph_impl::startReplay(ReplaySlot *slot) {
     std::lock_guard<std::mutex> lock(st.failMu);
     st.failMessage = slot->preMessage;
   }
-  st.finish.store(program->finishTarget, std::memory_order_relaxed);
+  st.finish.store(program.finishTarget, std::memory_order_relaxed);
   if (tracing.enabled) {
     for (Tracing::Span &s : tracing.spans)
       s = Tracing::Span{};
     tracing.start = nowNs();
   }
-  if (program->finishTarget == 0) { // an empty graph
+  if (program.finishTarget == 0) { // an empty graph
     replayDone();
     return;
   }
-  if (!program->involved.empty()) {
+  if (!program.involved.empty()) {
     // A single-issuer graph is walked by one processor (issueAll).
     const uint32_t *walkers =
-        program->singleIssuer ? &program->issuerProc : program->involved.data();
+        program.singleIssuer ? &program.issuerProc : program.involved.data();
     const uint32_t numWalkers =
-        program->singleIssuer ? 1
-                              : static_cast<uint32_t>(program->involved.size());
+        program.singleIssuer ? 1
+                             : static_cast<uint32_t>(program.involved.size());
     {
       std::lock_guard<std::mutex> lock(rt->idleMu);
       st.busy += numWalkers;
@@ -196,7 +196,7 @@ void tgrt_graph_impl::startReplay(ReplaySlot *slot) {
       proc.cv.notify_one();
     }
   }
-  for (uint32_t root : program->inlineRoots)
+  for (uint32_t root : program.inlineRoots)
     runInline(root);
 }
 
@@ -291,8 +291,8 @@ void tgrt_graph_impl::waitReady(uint32_t state, Processor &proc) {
 void tgrt_graph_impl::satisfy(uint32_t state) {
   if (st.pending[state].fetch_sub(1, std::memory_order_seq_cst) != 1)
     return;
-  const uint32_t node = program->nodeOfState[state];
-  const XNode &x = program->nodes[node];
+  const uint32_t node = program.nodeOfState[state];
+  const XNode &x = program.nodes[node];
   if (x.exec == ExecKind::Inline)
     runInline(node);
   else
@@ -300,39 +300,39 @@ void tgrt_graph_impl::satisfy(uint32_t state) {
 }
 
 void tgrt_graph_impl::signalRange(uint32_t begin, uint32_t end) {
-  const uint32_t *s = program->succs.data();
+  const uint32_t *s = program.succs.data();
   for (uint32_t i = begin; i < end; ++i)
     satisfy(s[i]);
 }
 
 void tgrt_graph_impl::poisonSuccessors(uint32_t node) {
-  const XNode &x = program->nodes[node];
+  const XNode &x = program.nodes[node];
   for (uint32_t i = x.issueBegin; i < x.localEnd; ++i)
-    st.poison[program->succs[i]].store(1, std::memory_order_relaxed);
+    st.poison[program.succs[i]].store(1, std::memory_order_relaxed);
 }
 
 void tgrt_graph_impl::writeElse(uint32_t node) {
-  const XNode &x = program->nodes[node];
+  const XNode &x = program.nodes[node];
   for (uint32_t i = x.elseBegin; i < x.elseEnd; ++i)
-    __atomic_store_n(&shared.slots[program->elseWrites[i].slot],
-                     program->elseWrites[i].bits, __ATOMIC_RELAXED);
+    __atomic_store_n(&shared.slots[program.elseWrites[i].slot],
+                     program.elseWrites[i].bits, __ATOMIC_RELAXED);
   st.skipped[x.state].store(1, std::memory_order_relaxed);
 }
 
 bool tgrt_graph_impl::evalPredicate(uint32_t node) {
-  const XNode &x = program->nodes[node];
+  const XNode &x = program.nodes[node];
   bool value = false;
   // Programs are checked at finalize; a malformed one reads as false.
-  evalPredProgram(program->predProgram.data() + x.predBegin, x.predLength,
+  evalPredProgram(program.predProgram.data() + x.predBegin, x.predLength,
                   shared.slots, value);
   return value;
 }
 
 void tgrt_graph_impl::prepareArgs(uint32_t node) {
-  const XNode &x = program->nodes[node];
+  const XNode &x = program.nodes[node];
   for (uint32_t i = x.patchBegin; i < x.patchEnd; ++i) {
     const Patch &p =
-        program->patches[i]; // task values only; params: startReplay
+        program.patches[i]; // task values only; params: startReplay
     st.argWords[p.argIndex] =
         __atomic_load_n(&shared.slots[p.index], __ATOMIC_RELAXED);
   }
@@ -340,7 +340,7 @@ void tgrt_graph_impl::prepareArgs(uint32_t node) {
 
 int32_t tgrt_graph_impl::runKernel(uint32_t node, void *stream,
                                    const int32_t *guard, std::string &error) {
-  const XNode &x = program->nodes[node];
+  const XNode &x = program.nodes[node];
   prepareArgs(node);
   tgrt_task_context ctx; // every field set: the kernel sees no stale word
   ctx.args = st.argWords.data() + x.argBegin;
@@ -364,7 +364,7 @@ int32_t tgrt_graph_impl::runKernel(uint32_t node, void *stream,
 }
 
 void tgrt_graph_impl::recordFailure(uint32_t node, const std::string &message) {
-  recordGraphFailure("task '" + std::string(program->nodes[node].name) +
+  recordGraphFailure("task '" + std::string(program.nodes[node].name) +
                      "' (node " + std::to_string(node) +
                      ") st.failed: " + message);
 }
@@ -383,12 +383,12 @@ void tgrt_graph_impl::finishOne() {
 }
 
 void tgrt_graph_impl::walk(Processor &proc) {
-  if (program->singleIssuer)
+  if (program.singleIssuer)
     return issueAll(proc);
   // A queued node's state index is its queue position.
-  const uint32_t begin = program->queueBegin[proc.id],
-                 end = program->queueBegin[proc.id + 1];
-  const uint32_t *q = program->queueNodes.data();
+  const uint32_t begin = program.queueBegin[proc.id],
+                 end = program.queueBegin[proc.id + 1];
+  const uint32_t *q = program.queueNodes.data();
   if (proc.kind == Processor::Kind::Cpu) {
     for (uint32_t pos = begin; pos != end; ++pos) {
       waitReady(pos, proc);
@@ -420,7 +420,7 @@ void tgrt_graph_impl::copyEndpoints(const XNode &x, char *&dst,
 
 template <tgrt_graph_impl::Site S>
 bool tgrt_graph_impl::runNode(uint32_t node, uint32_t stream) {
-  const XNode &x = program->nodes[node];
+  const XNode &x = program.nodes[node];
   // Poisoned (a predecessor failed, or a precondition): no work, else
   // values, and the poison spreads. Checked again on the device: with
   // runahead a predecessor may fail after this node was issued.
@@ -472,7 +472,7 @@ void tgrt_graph_impl::hostCopy(const XNode &x) {
 
 /// A CPU worker's step: run the node, then release its successors.
 void tgrt_graph_impl::executeCpu(uint32_t node) {
-  const XNode &x = program->nodes[node];
+  const XNode &x = program.nodes[node];
   const bool traced = tracing.enabled;
   if (traced)
     tracing.spans[node].hostStart = nowNs();
@@ -484,7 +484,7 @@ void tgrt_graph_impl::executeCpu(uint32_t node) {
 }
 
 void tgrt_graph_impl::runInline(uint32_t node) {
-  const XNode &x = program->nodes[node];
+  const XNode &x = program.nodes[node];
   if (tracing.enabled)
     tracing.spans[node].hostStart = tracing.spans[node].hostEnd = nowNs();
   if (st.poison[x.state].load(std::memory_order_relaxed))
@@ -503,7 +503,7 @@ void tgrt_graph_impl::runInline(uint32_t node) {
 //===----------------------------------------------------------------------===//
 
 void tgrt_graph_impl::issue(uint32_t node, Processor &proc) {
-  const XNode &x = program->nodes[node];
+  const XNode &x = program.nodes[node];
   StreamBackend &backend = *rt->backend;
   const bool traced = tracing.enabled;
   if (traced)
@@ -530,11 +530,11 @@ void tgrt_graph_impl::issue(uint32_t node, Processor &proc) {
   // Release device successors now: they may be issued before we run. (A
   // single issuer issues them next anyway, in topological order: their
   // counters would only wake idle stream threads.)
-  if (!program->singleIssuer)
+  if (!program.singleIssuer)
     signalRange(x.issueBegin, x.issueEnd);
   if (x.callbackAfter) {
     auto *range =
-        const_cast<CallbackRange *>(&program->callbackRanges[x.callbackRange]);
+        const_cast<CallbackRange *>(&program.callbackRanges[x.callbackRange]);
     if (backend.enqueueHostFn(x.stream, &rangeDone, range, error) != TGRT_OK) {
       // Without a callback the replay could never finish: wait here instead.
       recordFailure(node, error);
@@ -548,12 +548,12 @@ void tgrt_graph_impl::issue(uint32_t node, Processor &proc) {
 
 bool tgrt_graph_impl::enqueueWaits(uint32_t node, uint32_t stream,
                                    std::string &error) {
-  const XNode &x = program->nodes[node];
+  const XNode &x = program.nodes[node];
   StreamBackend &backend = *rt->backend;
   // The predecessor was issued (its event recorded) before it released us,
   // so the wait sees that record.
   for (uint32_t i = x.waitBegin; i < x.waitEnd; ++i)
-    if (backend.waitEvent(stream, program->nodes[program->crossWaits[i]].event,
+    if (backend.waitEvent(stream, program.nodes[program.crossWaits[i]].event,
                           error) != TGRT_OK)
       return false;
   return true;
@@ -563,12 +563,12 @@ bool tgrt_graph_impl::enqueueWaits(uint32_t node, uint32_t stream,
 /// recording).
 bool tgrt_graph_impl::enqueueWork(uint32_t node, uint32_t stream,
                                   std::string &error) {
-  const XNode &x = program->nodes[node];
+  const XNode &x = program.nodes[node];
   StreamBackend &backend = *rt->backend;
   if (backend.isEmulated()) {
     // The body runs on the emulated stream, where runNode checks poison
     // and guards at execution time, like device code would.
-    auto *arg = const_cast<DeviceBodyArg *>(&program->deviceArgs[node]);
+    auto *arg = const_cast<DeviceBodyArg *>(&program.deviceArgs[node]);
     return backend.enqueueHostFn(stream, &deviceBody, arg, error) == TGRT_OK;
   }
   if (x.kind == NodeKind::Task) {
@@ -616,8 +616,8 @@ void tgrt_graph_impl::rangeDone(void *arg) {
   const bool traced = g.tracing.enabled;
   const uint64_t now = traced ? nowNs() : 0;
   for (uint32_t pos = range->queueBegin; pos < range->queueEnd; ++pos) {
-    uint32_t node = g.program->queueNodes[pos];
-    const XNode &x = g.program->nodes[node];
+    uint32_t node = g.program.queueNodes[pos];
+    const XNode &x = g.program.nodes[node];
     if (traced && g.tracing.spans[node].devEnd == 0) {
       // CUDA: the device span ends no later than this callback.
       g.tracing.spans[node].devStart = g.tracing.spans[node].hostEnd;

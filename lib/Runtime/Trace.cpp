@@ -71,7 +71,7 @@ tgrt_status tgrt_graph_impl::writeTrace(const char *path) {
                "{\"ph\":\"M\",\"pid\":1,\"name\":\"process_name\","
                "\"args\":{\"name\":\"tgraph %s\"}}",
                jsonEscape(name.c_str()).c_str());
-  for (uint32_t p : program->involved) {
+  for (uint32_t p : program.involved) {
     const Processor &proc = *rt->procs[p];
     if (proc.kind == Processor::Kind::Cpu) {
       laneName(p, proc.name);
@@ -80,7 +80,7 @@ tgrt_status tgrt_graph_impl::writeTrace(const char *path) {
       laneName(numProcs + p, proc.name + " (device)");
     }
   }
-  for (const XNode &x : program->nodes)
+  for (const XNode &x : program.nodes)
     if (x.exec == ExecKind::Inline) {
       laneName(inlineLane, "inline joins");
       break;
@@ -97,13 +97,13 @@ tgrt_status tgrt_graph_impl::writeTrace(const char *path) {
         "{\"ph\":\"X\",\"pid\":1,\"tid\":%u,\"name\":\"%s\","
         "\"cat\":\"%s\",\"ts\":%.3f,\"dur\":%.3f,"
         "\"args\":{\"node\":%u,\"skipped\":%s}}",
-        lane, jsonEscape(program->nodes[node].name).c_str(), cat, ts, dur, node,
-        st.skipped[program->nodes[node].state].load(std::memory_order_relaxed)
+        lane, jsonEscape(program.nodes[node].name).c_str(), cat, ts, dur, node,
+        st.skipped[program.nodes[node].state].load(std::memory_order_relaxed)
             ? "true"
             : "false");
   };
-  for (uint32_t i = 0; i < program->numNodes(); ++i) {
-    const XNode &x = program->nodes[i];
+  for (uint32_t i = 0; i < program.numNodes(); ++i) {
+    const XNode &x = program.nodes[i];
     const Tracing::Span &s = tracing.lastSpans[i];
     switch (x.exec) {
     case ExecKind::Cpu:
