@@ -5,13 +5,17 @@
 // (GraphBuilder.h) for graph building, to the graph (Graph.h) for finalize
 // and replays, to the decoder (ProgramDecoder.h) for graph programs, to the
 // runtime (Runtime.h). Nothing here aborts: bad input returns an error code
-// and sets tgrt_last_error(). Handles carry a magic number so that null and
-// obviously wrong handles are caught (a freed graph or runtime handle cannot
-// be detected reliably; freed events can, since the pool keeps them).
+// and sets tgrt_last_error(). Graph handles are generation-tagged table
+// entries (Handles.h), pinned for the duration of each call, so a stale or
+// foreign graph handle is refused without touching freed memory and a
+// destroy racing other calls is safe. Runtime and event handles carry a
+// magic number (a freed runtime cannot be detected reliably; freed events
+// can, since the pool keeps them).
 //
 //===----------------------------------------------------------------------===//
 
 #include "Graph.h"
+#include "Handles.h"
 #include "ProgramDecoder.h"
 
 #include <cstdlib>
@@ -32,20 +36,45 @@ tgrt_status checkRuntime(tgrt_runtime rt, const char *fn) {
   return TGRT_OK;
 }
 
-tgrt_status checkGraph(tgrt_graph g, const char *fn) {
-  if (!g)
+/// Pins the graph of a handle for the duration of one call (Handles.h):
+/// `get()` is null when the handle is not live.
+class GraphPin {
+public:
+  explicit GraphPin(tgrt_graph handle)
+      : handle(reinterpret_cast<uint64_t>(handle)),
+        graph(static_cast<tgrt_graph_impl *>(
+            HandleTable::graphs().pin(this->handle))) {}
+  ~GraphPin() {
+    if (graph)
+      HandleTable::graphs().unpin(handle);
+  }
+  GraphPin(const GraphPin &) = delete;
+  GraphPin &operator=(const GraphPin &) = delete;
+  tgrt_graph_impl *get() const { return graph; }
+  bool null() const { return handle == 0; }
+
+private:
+  uint64_t handle;
+  tgrt_graph_impl *graph;
+};
+
+tgrt_status checkGraph(const GraphPin &pin, const char *fn) {
+  if (pin.null())
     return setError(TGRT_ERROR_INVALID_HANDLE,
                     std::string(fn) + ": graph handle is null");
-  if (g->magic != tgrt_graph_impl::kMagic)
+  if (!pin.get())
     return setError(TGRT_ERROR_INVALID_HANDLE,
-                    std::string(fn) + ": not a live graph handle");
+                    std::string(fn) +
+                        ": not a live graph handle (destroyed, or not a "
+                        "graph)");
   return TGRT_OK;
 }
 
 /// A graph that can still be built.
-tgrt_status checkBuilding(tgrt_graph g, const char *fn) {
-  if (tgrt_status s = checkGraph(g, fn))
+tgrt_status checkBuilding(const GraphPin &pin, const char *fn) {
+  if (tgrt_status s = checkGraph(pin, fn))
     return s;
+  tgrt_graph_impl *g = pin.get();
   if (g->finalized)
     return setError(TGRT_ERROR_INVALID_STATE,
                     std::string(fn) + ": graph '" + g->name +
@@ -53,9 +82,10 @@ tgrt_status checkBuilding(tgrt_graph g, const char *fn) {
   return TGRT_OK;
 }
 
-tgrt_status checkFinalized(tgrt_graph g, const char *fn) {
-  if (tgrt_status s = checkGraph(g, fn))
+tgrt_status checkFinalized(const GraphPin &pin, const char *fn) {
+  if (tgrt_status s = checkGraph(pin, fn))
     return s;
+  tgrt_graph_impl *g = pin.get();
   if (!g->finalized)
     return setError(TGRT_ERROR_INVALID_STATE,
                     std::string(fn) + ": graph '" + g->name +
@@ -98,6 +128,13 @@ tgrt_status eventResult(tgrt_event e, const char *fn) {
 }
 
 bool validName(const char *s) { return s && *s; }
+
+/// Pins `handle`'s graph as `g` for the rest of the call, checked by
+/// `check` (checkGraph, checkBuilding or checkFinalized).
+#define TGRT_PIN_GRAPH(handle, check, fn)                                      \
+  GraphPin pin_(handle);                                                       \
+  tgrt_graph_impl *g = pin_.get();                                             \
+  TGRT_TRY(check(pin_, fn))
 
 #define TGRT_TRY(expr)                                                         \
   do {                                                                         \
@@ -214,19 +251,27 @@ tgrt_status tgrt_graph_destroy(tgrt_graph graph);
 
 tgrt_status tgrt_runtime_destroy(tgrt_runtime rt) {
   TGRT_TRY(checkRuntime(rt, "tgrt_runtime_destroy"));
-  std::vector<tgrt_graph_impl *> graphs;
+  // By handle: another thread may destroy one of them meanwhile.
+  std::vector<tgrt_graph> graphs;
   {
     std::lock_guard<std::mutex> lock(rt->graphsMu);
-    graphs.assign(rt->graphs.begin(), rt->graphs.end());
+    for (tgrt_graph_impl *g : rt->graphs)
+      graphs.push_back(reinterpret_cast<tgrt_graph>(g->handle));
   }
-  for (tgrt_graph_impl *g : graphs)
-    if (g->blockedOnPreconditions())
+  for (tgrt_graph h : graphs) {
+    GraphPin pin(h);
+    if (pin.get() && pin.get()->blockedOnPreconditions())
       return setError(TGRT_ERROR_INVALID_STATE,
-                      "tgrt_runtime_destroy: graph '" + g->name +
+                      "tgrt_runtime_destroy: graph '" + pin.get()->name +
                           "' has a replay waiting for a precondition that "
                           "has not triggered; trigger it first");
-  for (tgrt_graph_impl *g : graphs)
-    TGRT_TRY(tgrt_graph_destroy(g)); // waits for its replays
+  }
+  for (tgrt_graph h : graphs) {
+    // Waits for its replays; one destroyed meanwhile is gone already.
+    tgrt_status s = tgrt_graph_destroy(h);
+    if (s != TGRT_OK && s != TGRT_ERROR_INVALID_HANDLE)
+      return s;
+  }
   rt->shutdown();
   rt->magic = 0;
   for (auto &e : rt->events)
@@ -399,20 +444,39 @@ tgrt_status tgrt_graph_create(tgrt_runtime rt, const char *name,
   *out_graph = nullptr;
   TGRT_GUARD_BEGIN
   auto g = std::make_unique<tgrt_graph_impl>(rt, name ? name : "graph");
+  g->handle = HandleTable::graphs().add(g.get());
+  if (!g->handle)
+    return setError(TGRT_ERROR_OUT_OF_MEMORY,
+                    "tgrt_graph_create: no graph handle left");
   std::lock_guard<std::mutex> lock(rt->graphsMu);
   rt->graphs.insert(g.get());
-  *out_graph = g.release();
+  *out_graph = reinterpret_cast<tgrt_graph>(g.release()->handle);
   return TGRT_OK;
   TGRT_GUARD_END
 }
 
-tgrt_status tgrt_graph_destroy(tgrt_graph g) {
-  TGRT_TRY(checkGraph(g, "tgrt_graph_destroy"));
-  if (g->blockedOnPreconditions())
+tgrt_status tgrt_graph_destroy(tgrt_graph gh) {
+  const char *fn = "tgrt_graph_destroy";
+  const uint64_t handle = reinterpret_cast<uint64_t>(gh);
+  if (!handle)
+    return setError(TGRT_ERROR_INVALID_HANDLE,
+                    std::string(fn) + ": graph handle is null");
+  // From here no call can pin the graph, and those that had have returned
+  // (a replay among them has counted itself busy): see Handles.h.
+  HandleTable &table = HandleTable::graphs();
+  auto *g = static_cast<tgrt_graph_impl *>(table.retire(handle));
+  if (!g)
+    return setError(TGRT_ERROR_INVALID_HANDLE,
+                    std::string(fn) +
+                        ": not a live graph handle (destroyed already, or "
+                        "not a graph)");
+  if (g->blockedOnPreconditions()) {
+    table.revive(handle);
     return setError(TGRT_ERROR_INVALID_STATE,
                     "tgrt_graph_destroy: graph '" + g->name +
                         "' has a replay waiting for a precondition that has "
                         "not triggered; trigger it first");
+  }
   g->waitIdle();
   tgrt_runtime_impl *rt = g->rt;
   {
@@ -420,26 +484,26 @@ tgrt_status tgrt_graph_destroy(tgrt_graph g) {
     rt->graphs.erase(g);
   }
   g->releaseResources();
-  g->magic = 0;
   delete g;
+  table.free(handle); // only now may a new graph take the slot
   return TGRT_OK;
 }
 
-tgrt_status tgrt_graph_set_num_params(tgrt_graph g, uint32_t num_params) {
+tgrt_status tgrt_graph_set_num_params(tgrt_graph gh, uint32_t num_params) {
   const char *fn = "tgrt_graph_set_num_params";
-  TGRT_TRY(checkBuilding(g, fn));
+  TGRT_PIN_GRAPH(gh, checkBuilding, fn);
   if (num_params > (1u << 20))
     return setError(TGRT_ERROR_INVALID_ARGUMENT,
                     std::string(fn) + ": too many parameters");
   return g->builder->setNumParams(num_params, fn);
 }
 
-tgrt_status tgrt_graph_add_task(tgrt_graph g, const char *kernel,
+tgrt_status tgrt_graph_add_task(tgrt_graph gh, const char *kernel,
                                 int32_t proc_kind, uint32_t proc_index,
                                 uint32_t stream, uint32_t num_results,
                                 uint32_t *out_node) {
   const char *fn = "tgrt_graph_add_task";
-  TGRT_TRY(checkBuilding(g, fn));
+  TGRT_PIN_GRAPH(gh, checkBuilding, fn);
   TGRT_TRY(checkOut(out_node, fn, "out_node"));
   if (!validName(kernel))
     return setError(TGRT_ERROR_INVALID_ARGUMENT,
@@ -453,48 +517,48 @@ tgrt_status tgrt_graph_add_task(tgrt_graph g, const char *kernel,
   TGRT_GUARD_END
 }
 
-tgrt_status tgrt_graph_add_arg(tgrt_graph g, uint32_t node, uint64_t bits) {
+tgrt_status tgrt_graph_add_arg(tgrt_graph gh, uint32_t node, uint64_t bits) {
   const char *fn = "tgrt_graph_add_arg";
-  TGRT_TRY(checkBuilding(g, fn));
+  TGRT_PIN_GRAPH(gh, checkBuilding, fn);
   TGRT_GUARD_BEGIN
   return g->builder->addArg(node, {GraphBuilder::Arg::Imm, bits, 0, 0}, fn);
   TGRT_GUARD_END
 }
 
-tgrt_status tgrt_graph_add_arg_param(tgrt_graph g, uint32_t node,
+tgrt_status tgrt_graph_add_arg_param(tgrt_graph gh, uint32_t node,
                                      uint32_t param) {
   const char *fn = "tgrt_graph_add_arg_param";
-  TGRT_TRY(checkBuilding(g, fn));
+  TGRT_PIN_GRAPH(gh, checkBuilding, fn);
   TGRT_GUARD_BEGIN
   return g->builder->addArg(node, {GraphBuilder::Arg::Param, 0, param, 0}, fn);
   TGRT_GUARD_END
 }
 
-tgrt_status tgrt_graph_add_arg_value(tgrt_graph g, uint32_t node,
+tgrt_status tgrt_graph_add_arg_value(tgrt_graph gh, uint32_t node,
                                      uint32_t producer, uint32_t result) {
   const char *fn = "tgrt_graph_add_arg_value";
-  TGRT_TRY(checkBuilding(g, fn));
+  TGRT_PIN_GRAPH(gh, checkBuilding, fn);
   TGRT_GUARD_BEGIN
   return g->builder->addArg(
       node, {GraphBuilder::Arg::Value, 0, producer, result}, fn);
   TGRT_GUARD_END
 }
 
-tgrt_status tgrt_graph_set_else_value(tgrt_graph g, uint32_t node,
+tgrt_status tgrt_graph_set_else_value(tgrt_graph gh, uint32_t node,
                                       uint32_t result, uint64_t bits) {
   const char *fn = "tgrt_graph_set_else_value";
-  TGRT_TRY(checkBuilding(g, fn));
+  TGRT_PIN_GRAPH(gh, checkBuilding, fn);
   return g->builder->setElseValue(node, result, bits, fn);
 }
 
-tgrt_status tgrt_graph_add_copy(tgrt_graph g, int32_t proc_kind,
+tgrt_status tgrt_graph_add_copy(tgrt_graph gh, int32_t proc_kind,
                                 uint32_t proc_index, uint32_t stream, void *dst,
                                 int32_t dst_mem, uint64_t dst_offset,
                                 const void *src, int32_t src_mem,
                                 uint64_t src_offset, uint64_t bytes,
                                 uint32_t *out_node) {
   const char *fn = "tgrt_graph_add_copy";
-  TGRT_TRY(checkBuilding(g, fn));
+  TGRT_PIN_GRAPH(gh, checkBuilding, fn);
   TGRT_TRY(checkOut(out_node, fn, "out_node"));
   auto validMem = [](int32_t m) {
     return m == TGRT_MEM_HOST || m == TGRT_MEM_DEVICE;
@@ -512,29 +576,29 @@ tgrt_status tgrt_graph_add_copy(tgrt_graph g, int32_t proc_kind,
   TGRT_GUARD_END
 }
 
-tgrt_status tgrt_graph_copy_bind_param(tgrt_graph g, uint32_t node,
+tgrt_status tgrt_graph_copy_bind_param(tgrt_graph gh, uint32_t node,
                                        int32_t which, uint32_t param) {
   const char *fn = "tgrt_graph_copy_bind_param";
-  TGRT_TRY(checkBuilding(g, fn));
+  TGRT_PIN_GRAPH(gh, checkBuilding, fn);
   if (which != 0 && which != 1)
     return setError(TGRT_ERROR_INVALID_ARGUMENT,
                     std::string(fn) + ": which must be 0 (dst) or 1 (src)");
   return g->builder->copyBindParam(node, which, param, fn);
 }
 
-tgrt_status tgrt_graph_add_join(tgrt_graph g, uint32_t *out_node) {
+tgrt_status tgrt_graph_add_join(tgrt_graph gh, uint32_t *out_node) {
   const char *fn = "tgrt_graph_add_join";
-  TGRT_TRY(checkBuilding(g, fn));
+  TGRT_PIN_GRAPH(gh, checkBuilding, fn);
   TGRT_TRY(checkOut(out_node, fn, "out_node"));
   TGRT_GUARD_BEGIN
   return g->builder->addJoin(*out_node, fn);
   TGRT_GUARD_END
 }
 
-tgrt_status tgrt_graph_set_node_name(tgrt_graph g, uint32_t node,
+tgrt_status tgrt_graph_set_node_name(tgrt_graph gh, uint32_t node,
                                      const char *name) {
   const char *fn = "tgrt_graph_set_node_name";
-  TGRT_TRY(checkBuilding(g, fn));
+  TGRT_PIN_GRAPH(gh, checkBuilding, fn);
   TGRT_TRY(g->builder->checkNode(node, fn));
   if (!validName(name))
     return setError(TGRT_ERROR_INVALID_ARGUMENT,
@@ -544,24 +608,24 @@ tgrt_status tgrt_graph_set_node_name(tgrt_graph g, uint32_t node,
   TGRT_GUARD_END
 }
 
-tgrt_status tgrt_graph_set_queue_pos(tgrt_graph g, uint32_t node,
+tgrt_status tgrt_graph_set_queue_pos(tgrt_graph gh, uint32_t node,
                                      uint32_t pos) {
   const char *fn = "tgrt_graph_set_queue_pos";
-  TGRT_TRY(checkBuilding(g, fn));
+  TGRT_PIN_GRAPH(gh, checkBuilding, fn);
   return g->builder->setQueuePos(node, pos, fn);
 }
 
-tgrt_status tgrt_graph_expect_deps(tgrt_graph g, uint32_t node,
+tgrt_status tgrt_graph_expect_deps(tgrt_graph gh, uint32_t node,
                                    uint32_t count) {
   const char *fn = "tgrt_graph_expect_deps";
-  TGRT_TRY(checkBuilding(g, fn));
+  TGRT_PIN_GRAPH(gh, checkBuilding, fn);
   return g->builder->expectDeps(node, count, fn);
 }
 
-tgrt_status tgrt_graph_add_dep(tgrt_graph g, uint32_t pred, uint32_t succ,
+tgrt_status tgrt_graph_add_dep(tgrt_graph gh, uint32_t pred, uint32_t succ,
                                int32_t kind) {
   const char *fn = "tgrt_graph_add_dep";
-  TGRT_TRY(checkBuilding(g, fn));
+  TGRT_PIN_GRAPH(gh, checkBuilding, fn);
   TGRT_TRY(g->builder->checkNode(pred, fn));
   TGRT_TRY(g->builder->checkNode(succ, fn));
   if (kind != TGRT_DEP_HOST && kind != TGRT_DEP_DEVICE)
@@ -575,49 +639,49 @@ tgrt_status tgrt_graph_add_dep(tgrt_graph g, uint32_t pred, uint32_t succ,
 
 //===--- Predicates -------------------------------------------------------===//
 
-static tgrt_status newPred(tgrt_graph g, GraphBuilder::BPred p,
+static tgrt_status newPred(tgrt_graph gh, GraphBuilder::BPred p,
                            uint32_t *out_pred, const char *fn) {
-  TGRT_TRY(checkBuilding(g, fn));
+  TGRT_PIN_GRAPH(gh, checkBuilding, fn);
   TGRT_TRY(checkOut(out_pred, fn, "out_pred"));
   TGRT_GUARD_BEGIN
   return g->builder->addPred(p, *out_pred, fn);
   TGRT_GUARD_END
 }
 
-tgrt_status tgrt_graph_pred_const(tgrt_graph g, int32_t value,
+tgrt_status tgrt_graph_pred_const(tgrt_graph gh, int32_t value,
                                   uint32_t *out_pred) {
-  return newPred(g, {GraphBuilder::BPred::Const, value ? 1u : 0u, 0}, out_pred,
+  return newPred(gh, {GraphBuilder::BPred::Const, value ? 1u : 0u, 0}, out_pred,
                  "tgrt_graph_pred_const");
 }
 
-tgrt_status tgrt_graph_pred_from_value(tgrt_graph g, uint32_t producer,
+tgrt_status tgrt_graph_pred_from_value(tgrt_graph gh, uint32_t producer,
                                        uint32_t result, uint32_t *out_pred) {
-  return newPred(g, {GraphBuilder::BPred::From, producer, result}, out_pred,
+  return newPred(gh, {GraphBuilder::BPred::From, producer, result}, out_pred,
                  "tgrt_graph_pred_from_value");
 }
 
-tgrt_status tgrt_graph_pred_not(tgrt_graph g, uint32_t pred,
+tgrt_status tgrt_graph_pred_not(tgrt_graph gh, uint32_t pred,
                                 uint32_t *out_pred) {
-  return newPred(g, {GraphBuilder::BPred::Not, pred, 0}, out_pred,
+  return newPred(gh, {GraphBuilder::BPred::Not, pred, 0}, out_pred,
                  "tgrt_graph_pred_not");
 }
 
-tgrt_status tgrt_graph_pred_and(tgrt_graph g, uint32_t lhs, uint32_t rhs,
+tgrt_status tgrt_graph_pred_and(tgrt_graph gh, uint32_t lhs, uint32_t rhs,
                                 uint32_t *out_pred) {
-  return newPred(g, {GraphBuilder::BPred::And, lhs, rhs}, out_pred,
+  return newPred(gh, {GraphBuilder::BPred::And, lhs, rhs}, out_pred,
                  "tgrt_graph_pred_and");
 }
 
-tgrt_status tgrt_graph_pred_or(tgrt_graph g, uint32_t lhs, uint32_t rhs,
+tgrt_status tgrt_graph_pred_or(tgrt_graph gh, uint32_t lhs, uint32_t rhs,
                                uint32_t *out_pred) {
-  return newPred(g, {GraphBuilder::BPred::Or, lhs, rhs}, out_pred,
+  return newPred(gh, {GraphBuilder::BPred::Or, lhs, rhs}, out_pred,
                  "tgrt_graph_pred_or");
 }
 
-tgrt_status tgrt_graph_set_predicate(tgrt_graph g, uint32_t node, uint32_t pred,
-                                     int32_t mode) {
+tgrt_status tgrt_graph_set_predicate(tgrt_graph gh, uint32_t node,
+                                     uint32_t pred, int32_t mode) {
   const char *fn = "tgrt_graph_set_predicate";
-  TGRT_TRY(checkBuilding(g, fn));
+  TGRT_PIN_GRAPH(gh, checkBuilding, fn);
   if (mode != TGRT_PRED_WAIT && mode != TGRT_PRED_GUARDED) {
     TGRT_TRY(g->builder->checkNode(node, fn));
     TGRT_TRY(g->builder->checkPred(pred, fn));
@@ -628,9 +692,9 @@ tgrt_status tgrt_graph_set_predicate(tgrt_graph g, uint32_t node, uint32_t pred,
   return g->builder->setPredicate(node, pred, mode, fn);
 }
 
-tgrt_status tgrt_graph_finalize(tgrt_graph g) {
+tgrt_status tgrt_graph_finalize(tgrt_graph gh) {
   const char *fn = "tgrt_graph_finalize";
-  TGRT_TRY(checkBuilding(g, fn));
+  TGRT_PIN_GRAPH(gh, checkBuilding, fn);
   TGRT_GUARD_BEGIN
   if (tgrt_status s = g->finalize())
     return withCaller(s, std::string(fn) + ": graph '" + g->name + "'");
@@ -674,8 +738,8 @@ tgrt_status tgrt_graph_build(tgrt_runtime rt, const char *name,
   return TGRT_OK;
 }
 
-tgrt_status tgrt_graph_num_nodes(tgrt_graph g, uint32_t *out_num_nodes) {
-  TGRT_TRY(checkGraph(g, "tgrt_graph_num_nodes"));
+tgrt_status tgrt_graph_num_nodes(tgrt_graph gh, uint32_t *out_num_nodes) {
+  TGRT_PIN_GRAPH(gh, checkGraph, "tgrt_graph_num_nodes");
   TGRT_TRY(checkOut(out_num_nodes, "tgrt_graph_num_nodes", "out_num_nodes"));
   *out_num_nodes = g->numNodes();
   return TGRT_OK;
@@ -683,12 +747,12 @@ tgrt_status tgrt_graph_num_nodes(tgrt_graph g, uint32_t *out_num_nodes) {
 
 //===--- Replay -----------------------------------------------------------===//
 
-tgrt_status tgrt_graph_replay(tgrt_graph g, const tgrt_event *preconditions,
+tgrt_status tgrt_graph_replay(tgrt_graph gh, const tgrt_event *preconditions,
                               uint32_t num_preconditions,
                               const uint64_t *params, uint32_t num_params,
                               tgrt_event *out_done) {
   const char *fn = "tgrt_graph_replay";
-  TGRT_TRY(checkFinalized(g, fn));
+  TGRT_PIN_GRAPH(gh, checkFinalized, fn);
   if (num_preconditions && !preconditions)
     return setError(TGRT_ERROR_INVALID_ARGUMENT,
                     "tgrt_graph_replay: preconditions is null but "
@@ -728,15 +792,15 @@ static tgrt_status waitIdleFor(tgrt_graph g, const char *fn) {
   return TGRT_OK;
 }
 
-tgrt_status tgrt_graph_wait_idle(tgrt_graph g) {
-  TGRT_TRY(checkGraph(g, "tgrt_graph_wait_idle"));
+tgrt_status tgrt_graph_wait_idle(tgrt_graph gh) {
+  TGRT_PIN_GRAPH(gh, checkGraph, "tgrt_graph_wait_idle");
   return waitIdleFor(g, "tgrt_graph_wait_idle");
 }
 
-tgrt_status tgrt_graph_get_result(tgrt_graph g, uint32_t node, uint32_t result,
+tgrt_status tgrt_graph_get_result(tgrt_graph gh, uint32_t node, uint32_t result,
                                   uint64_t *out_bits) {
   const char *fn = "tgrt_graph_get_result";
-  TGRT_TRY(checkFinalized(g, fn));
+  TGRT_PIN_GRAPH(gh, checkFinalized, fn);
   TGRT_TRY(g->checkNode(node, fn));
   TGRT_TRY(checkOut(out_bits, fn, "out_bits"));
   const XNode &x = g->program.nodes[node];
@@ -749,10 +813,10 @@ tgrt_status tgrt_graph_get_result(tgrt_graph g, uint32_t node, uint32_t result,
   return TGRT_OK;
 }
 
-tgrt_status tgrt_graph_node_issued(tgrt_graph g, uint32_t node,
+tgrt_status tgrt_graph_node_issued(tgrt_graph gh, uint32_t node,
                                    int32_t *out_issued) {
   const char *fn = "tgrt_graph_node_issued";
-  TGRT_TRY(checkFinalized(g, fn));
+  TGRT_PIN_GRAPH(gh, checkFinalized, fn);
   TGRT_TRY(g->checkNode(node, fn));
   TGRT_TRY(checkOut(out_issued, fn, "out_issued"));
   *out_issued = g->st.issued[g->program.nodes[node].state].load(
@@ -760,8 +824,8 @@ tgrt_status tgrt_graph_node_issued(tgrt_graph g, uint32_t node,
   return TGRT_OK;
 }
 
-tgrt_status tgrt_graph_set_tracing(tgrt_graph g, int32_t enabled) {
-  TGRT_TRY(checkGraph(g, "tgrt_graph_set_tracing"));
+tgrt_status tgrt_graph_set_tracing(tgrt_graph gh, int32_t enabled) {
+  TGRT_PIN_GRAPH(gh, checkGraph, "tgrt_graph_set_tracing");
   TGRT_TRY(waitIdleFor(g, "tgrt_graph_set_tracing"));
   TGRT_GUARD_BEGIN
   // Replays start under g->mu: holding it, an idle graph stays idle while
@@ -779,17 +843,17 @@ tgrt_status tgrt_graph_set_tracing(tgrt_graph g, int32_t enabled) {
   TGRT_GUARD_END
 }
 
-tgrt_status tgrt_graph_set_capture(tgrt_graph g, int32_t enabled) {
-  TGRT_TRY(checkGraph(g, "tgrt_graph_set_capture"));
+tgrt_status tgrt_graph_set_capture(tgrt_graph gh, int32_t enabled) {
+  TGRT_PIN_GRAPH(gh, checkGraph, "tgrt_graph_set_capture");
   // The issuer applies both before its next replay (it owns the recording).
   g->recorder.captureEnabled.store(enabled != 0, std::memory_order_relaxed);
   g->recorder.captureGeneration.fetch_add(1, std::memory_order_release);
   return TGRT_OK;
 }
 
-tgrt_status tgrt_graph_last_replay_captured(tgrt_graph g,
+tgrt_status tgrt_graph_last_replay_captured(tgrt_graph gh,
                                             int32_t *out_captured) {
-  TGRT_TRY(checkGraph(g, "tgrt_graph_last_replay_captured"));
+  TGRT_PIN_GRAPH(gh, checkGraph, "tgrt_graph_last_replay_captured");
   TGRT_TRY(checkOut(out_captured, "tgrt_graph_last_replay_captured",
                     "out_captured"));
   *out_captured =
@@ -797,8 +861,8 @@ tgrt_status tgrt_graph_last_replay_captured(tgrt_graph g,
   return TGRT_OK;
 }
 
-tgrt_status tgrt_graph_write_trace(tgrt_graph g, const char *path) {
-  TGRT_TRY(checkFinalized(g, "tgrt_graph_write_trace"));
+tgrt_status tgrt_graph_write_trace(tgrt_graph gh, const char *path) {
+  TGRT_PIN_GRAPH(gh, checkFinalized, "tgrt_graph_write_trace");
   if (!validName(path))
     return setError(TGRT_ERROR_INVALID_ARGUMENT,
                     "tgrt_graph_write_trace: path is null or empty");

@@ -23,7 +23,6 @@
 #include <string>
 
 struct tgrt_graph_impl {
-  static constexpr uint32_t kMagic = 0x7E5E0002;
   using Processor = tgraph::rt::Processor;
   using XNode = tgraph::rt::XNode;
 
@@ -31,7 +30,7 @@ struct tgrt_graph_impl {
       : rt(rt), name(std::move(name)),
         builder(std::make_unique<tgraph::rt::GraphBuilder>(rt, &this->name)) {}
 
-  uint32_t magic = kMagic;
+  uint64_t handle = 0; // what the user holds (Handles.h)
   tgrt_runtime_impl *rt = nullptr;
   std::string name;
   bool finalized = false;

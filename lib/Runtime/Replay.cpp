@@ -27,6 +27,7 @@
 #include "Graph.h"
 
 #include <cstring>
+#include <exception>
 
 using namespace tgraph::rt;
 
@@ -356,7 +357,20 @@ int32_t tgrt_graph_impl::runKernel(uint32_t node, void *stream,
   ctx.processor = x.exec == ExecKind::Cpu ? x.proc : x.gpu;
   ctx.stream_index = x.streamLocal;
   ctx.internal = nullptr;
-  int32_t rc = x.fn(&ctx);
+  int32_t rc;
+  // A kernel that throws fails its task like one that returns nonzero: an
+  // exception must not unwind through a worker or stream thread (which
+  // would end the process) nor skip the replay's accounting. The try costs
+  // nothing on the path that does not throw.
+  try {
+    rc = x.fn(&ctx);
+  } catch (const std::exception &e) {
+    error = std::string("kernel threw: ") + e.what();
+    return -1;
+  } catch (...) {
+    error = "kernel threw an exception that is not a std::exception";
+    return -1;
+  }
   if (__builtin_expect(rc != 0, 0))
     error =
         ctx.internal ? tlsTaskError : "kernel returned " + std::to_string(rc);
@@ -441,19 +455,22 @@ bool tgrt_graph_impl::runNode(uint32_t node, uint32_t stream) {
     return true;
   }
   std::string error; // empty: no allocation unless the work fails
-  bool ok = true;
-  if (S == Site::Issue)
-    ok = enqueueWork(node, stream, error);
-  else if (x.kind == NodeKind::Task)
-    ok = runKernel(node,
-                   S == Site::Device ? rt->backend->nativeStream(x.stream)
-                                     : nullptr,
-                   nullptr, error) == 0;
-  else
+  if (S == Site::Issue) {
+    if (__builtin_expect(!enqueueWork(node, stream, error), 0)) {
+      failNode(node, error);
+      return false;
+    }
+  } else if (x.kind == NodeKind::Task) {
+    void *native =
+        S == Site::Device ? rt->backend->nativeStream(x.stream) : nullptr;
+    if (__builtin_expect(runKernel(node, native, nullptr, error) != 0, 0)) {
+      failNode(node, error);
+      return false;
+    }
+  } else {
     hostCopy(x);
-  if (__builtin_expect(!ok, 0))
-    failNode(node, error);
-  return ok;
+  }
+  return true;
 }
 
 void tgrt_graph_impl::failNode(uint32_t node, const std::string &message) {
