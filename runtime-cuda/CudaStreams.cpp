@@ -8,7 +8,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "tgraph/Runtime/StreamBackend.h"
+#include "StreamBackend.h"
 
 #include <cuda_runtime.h>
 

@@ -7,7 +7,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "tgraph/Runtime/StreamBackend.h"
+#include "StreamBackend.h"
 
 #include <cuda_runtime.h>
 

@@ -1,16 +1,24 @@
 //===- CApi.cpp - The tgrt C ABI: validation and dispatch -----------------===//
 //
-// Every entry point checks its handles and arguments, then calls the C++
-// objects in Internal.h. Nothing here aborts: bad input returns an error code
-// and sets tgrt_last_error(). Handles carry a magic number so that null and
-// obviously wrong handles are caught (a freed graph or runtime handle cannot
-// be detected reliably; freed events can, since the pool keeps them).
+// Every entry point checks its handles and the arguments that need no graph
+// (null pointers, enum values, sizes), then dispatches: to the builder
+// (GraphBuilder.h) for graph building, to the graph (Graph.h) for finalize
+// and replays, to the decoder (ProgramDecoder.h) for graph programs, to the
+// runtime (Runtime.h). Nothing here aborts: bad input returns an error code
+// and sets tgrt_last_error(). Graph handles are generation-tagged table
+// entries (Handles.h), pinned for the duration of each call, so a stale or
+// foreign graph handle is refused without touching freed memory and a
+// destroy racing other calls is safe. Runtime and event handles carry a
+// magic number (a freed runtime cannot be detected reliably; freed events
+// can, since the pool keeps them).
 //
 //===----------------------------------------------------------------------===//
 
-#include "Internal.h"
-#include <cstdlib>
+#include "Graph.h"
+#include "Handles.h"
+#include "ProgramDecoder.h"
 
+#include <cstdlib>
 #include <cstring>
 #include <new>
 
@@ -28,20 +36,45 @@ tgrt_status checkRuntime(tgrt_runtime rt, const char *fn) {
   return TGRT_OK;
 }
 
-tgrt_status checkGraph(tgrt_graph g, const char *fn) {
-  if (!g)
+/// Pins the graph of a handle for the duration of one call (Handles.h):
+/// `get()` is null when the handle is not live.
+class GraphPin {
+public:
+  explicit GraphPin(tgrt_graph handle)
+      : handle(reinterpret_cast<uint64_t>(handle)),
+        graph(static_cast<tgrt_graph_impl *>(
+            HandleTable::graphs().pin(this->handle))) {}
+  ~GraphPin() {
+    if (graph)
+      HandleTable::graphs().unpin(handle);
+  }
+  GraphPin(const GraphPin &) = delete;
+  GraphPin &operator=(const GraphPin &) = delete;
+  tgrt_graph_impl *get() const { return graph; }
+  bool null() const { return handle == 0; }
+
+private:
+  uint64_t handle;
+  tgrt_graph_impl *graph;
+};
+
+tgrt_status checkGraph(const GraphPin &pin, const char *fn) {
+  if (pin.null())
     return setError(TGRT_ERROR_INVALID_HANDLE,
                     std::string(fn) + ": graph handle is null");
-  if (g->magic != tgrt_graph_impl::kMagic)
+  if (!pin.get())
     return setError(TGRT_ERROR_INVALID_HANDLE,
-                    std::string(fn) + ": not a live graph handle");
+                    std::string(fn) +
+                        ": not a live graph handle (destroyed, or not a "
+                        "graph)");
   return TGRT_OK;
 }
 
 /// A graph that can still be built.
-tgrt_status checkBuilding(tgrt_graph g, const char *fn) {
-  if (tgrt_status s = checkGraph(g, fn))
+tgrt_status checkBuilding(const GraphPin &pin, const char *fn) {
+  if (tgrt_status s = checkGraph(pin, fn))
     return s;
+  tgrt_graph_impl *g = pin.get();
   if (g->finalized)
     return setError(TGRT_ERROR_INVALID_STATE,
                     std::string(fn) + ": graph '" + g->name +
@@ -49,9 +82,10 @@ tgrt_status checkBuilding(tgrt_graph g, const char *fn) {
   return TGRT_OK;
 }
 
-tgrt_status checkFinalized(tgrt_graph g, const char *fn) {
-  if (tgrt_status s = checkGraph(g, fn))
+tgrt_status checkFinalized(const GraphPin &pin, const char *fn) {
+  if (tgrt_status s = checkGraph(pin, fn))
     return s;
+  tgrt_graph_impl *g = pin.get();
   if (!g->finalized)
     return setError(TGRT_ERROR_INVALID_STATE,
                     std::string(fn) + ": graph '" + g->name +
@@ -94,6 +128,13 @@ tgrt_status eventResult(tgrt_event e, const char *fn) {
 }
 
 bool validName(const char *s) { return s && *s; }
+
+/// Pins `handle`'s graph as `g` for the rest of the call, checked by
+/// `check` (checkGraph, checkBuilding or checkFinalized).
+#define TGRT_PIN_GRAPH(handle, check, fn)                                      \
+  GraphPin pin_(handle);                                                       \
+  tgrt_graph_impl *g = pin_.get();                                             \
+  TGRT_TRY(check(pin_, fn))
 
 #define TGRT_TRY(expr)                                                         \
   do {                                                                         \
@@ -210,19 +251,27 @@ tgrt_status tgrt_graph_destroy(tgrt_graph graph);
 
 tgrt_status tgrt_runtime_destroy(tgrt_runtime rt) {
   TGRT_TRY(checkRuntime(rt, "tgrt_runtime_destroy"));
-  std::vector<tgrt_graph_impl *> graphs;
+  // By handle: another thread may destroy one of them meanwhile.
+  std::vector<tgrt_graph> graphs;
   {
     std::lock_guard<std::mutex> lock(rt->graphsMu);
-    graphs.assign(rt->graphs.begin(), rt->graphs.end());
+    for (tgrt_graph_impl *g : rt->graphs)
+      graphs.push_back(reinterpret_cast<tgrt_graph>(g->handle));
   }
-  for (tgrt_graph_impl *g : graphs)
-    if (g->blockedOnPreconditions())
+  for (tgrt_graph h : graphs) {
+    GraphPin pin(h);
+    if (pin.get() && pin.get()->blockedOnPreconditions())
       return setError(TGRT_ERROR_INVALID_STATE,
-                      "tgrt_runtime_destroy: graph '" + g->name +
+                      "tgrt_runtime_destroy: graph '" + pin.get()->name +
                           "' has a replay waiting for a precondition that "
                           "has not triggered; trigger it first");
-  for (tgrt_graph_impl *g : graphs)
-    TGRT_TRY(tgrt_graph_destroy(g)); // waits for its replays
+  }
+  for (tgrt_graph h : graphs) {
+    // Waits for its replays; one destroyed meanwhile is gone already.
+    tgrt_status s = tgrt_graph_destroy(h);
+    if (s != TGRT_OK && s != TGRT_ERROR_INVALID_HANDLE)
+      return s;
+  }
   rt->shutdown();
   rt->magic = 0;
   for (auto &e : rt->events)
@@ -241,8 +290,7 @@ tgrt_status tgrt_runtime_uses_cuda(tgrt_runtime rt, int32_t *out_uses_cuda) {
 //===--- Buffer memory ----------------------------------------------------===//
 
 /// The allocation that contains [ptr, ptr + bytes), or null.
-static bool insideAllocation(tgrt_runtime rt, const void *ptr,
-                             uint64_t bytes) {
+static bool insideAllocation(tgrt_runtime rt, const void *ptr, uint64_t bytes) {
   auto p = reinterpret_cast<uintptr_t>(ptr);
   for (auto &[base, info] : rt->allocations) {
     auto b = reinterpret_cast<uintptr_t>(base);
@@ -259,7 +307,8 @@ tgrt_status tgrt_mem_alloc(tgrt_runtime rt, int32_t kind, uint64_t bytes,
   if (kind != TGRT_MEM_HOST && kind != TGRT_MEM_DEVICE)
     return setError(TGRT_ERROR_INVALID_ARGUMENT,
                     "tgrt_mem_alloc: mem_kind must be TGRT_MEM_HOST (0) or "
-                    "TGRT_MEM_DEVICE (1), got " + std::to_string(kind));
+                    "TGRT_MEM_DEVICE (1), got " +
+                        std::to_string(kind));
   if (bytes == 0 || bytes > (uint64_t(1) << 48))
     return setError(TGRT_ERROR_INVALID_ARGUMENT,
                     "tgrt_mem_alloc: bytes must be between 1 and 2^48, got " +
@@ -394,610 +443,264 @@ tgrt_status tgrt_graph_create(tgrt_runtime rt, const char *name,
   TGRT_TRY(checkOut(out_graph, "tgrt_graph_create", "out_graph"));
   *out_graph = nullptr;
   TGRT_GUARD_BEGIN
-  auto g = std::make_unique<tgrt_graph_impl>();
-  g->rt = rt;
-  g->name = name ? name : "graph";
+  auto g = std::make_unique<tgrt_graph_impl>(rt, name ? name : "graph");
+  g->handle = HandleTable::graphs().add(g.get());
+  if (!g->handle)
+    return setError(TGRT_ERROR_OUT_OF_MEMORY,
+                    "tgrt_graph_create: no graph handle left");
   std::lock_guard<std::mutex> lock(rt->graphsMu);
   rt->graphs.insert(g.get());
-  *out_graph = g.release();
+  *out_graph = reinterpret_cast<tgrt_graph>(g.release()->handle);
   return TGRT_OK;
   TGRT_GUARD_END
 }
 
-tgrt_status tgrt_graph_destroy(tgrt_graph g) {
-  TGRT_TRY(checkGraph(g, "tgrt_graph_destroy"));
-  if (g->blockedOnPreconditions())
+tgrt_status tgrt_graph_destroy(tgrt_graph gh) {
+  const char *fn = "tgrt_graph_destroy";
+  const uint64_t handle = reinterpret_cast<uint64_t>(gh);
+  if (!handle)
+    return setError(TGRT_ERROR_INVALID_HANDLE,
+                    std::string(fn) + ": graph handle is null");
+  // From here no call can pin the graph, and those that had have returned
+  // (a replay among them has counted itself busy): see Handles.h.
+  HandleTable &table = HandleTable::graphs();
+  auto *g = static_cast<tgrt_graph_impl *>(table.retire(handle));
+  if (!g)
+    return setError(TGRT_ERROR_INVALID_HANDLE,
+                    std::string(fn) +
+                        ": not a live graph handle (destroyed already, or "
+                        "not a graph)");
+  if (g->blockedOnPreconditions()) {
+    table.revive(handle);
     return setError(TGRT_ERROR_INVALID_STATE,
                     "tgrt_graph_destroy: graph '" + g->name +
                         "' has a replay waiting for a precondition that has "
                         "not triggered; trigger it first");
+  }
   g->waitIdle();
   tgrt_runtime_impl *rt = g->rt;
   {
     std::lock_guard<std::mutex> lock(rt->graphsMu);
     rt->graphs.erase(g);
   }
-  if (g->finalized)
-    g->releaseResources();
-  g->magic = 0;
+  g->releaseResources();
   delete g;
+  table.free(handle); // only now may a new graph take the slot
   return TGRT_OK;
 }
 
-tgrt_status tgrt_graph_set_num_params(tgrt_graph g, uint32_t num_params) {
-  TGRT_TRY(checkBuilding(g, "tgrt_graph_set_num_params"));
+tgrt_status tgrt_graph_set_num_params(tgrt_graph gh, uint32_t num_params) {
+  const char *fn = "tgrt_graph_set_num_params";
+  TGRT_PIN_GRAPH(gh, checkBuilding, fn);
   if (num_params > (1u << 20))
     return setError(TGRT_ERROR_INVALID_ARGUMENT,
-                    "tgrt_graph_set_num_params: too many parameters");
-  g->numParams = num_params;
-  return TGRT_OK;
+                    std::string(fn) + ": too many parameters");
+  return g->builder->setNumParams(num_params, fn);
 }
 
-static tgrt_status newNode(tgrt_graph g, tgrt_graph_impl::BNode node,
-                           uint32_t *out_node, const char *fn) {
-  if (g->bnodes.size() >= (1u << 30))
-    return setError(TGRT_ERROR_OUT_OF_RANGE,
-                    std::string(fn) + ": too many nodes in one graph");
-  TGRT_GUARD_BEGIN
-  g->bnodes.push_back(std::move(node));
-  *out_node = static_cast<uint32_t>(g->bnodes.size() - 1);
-  return TGRT_OK;
-  TGRT_GUARD_END
-}
-
-tgrt_status tgrt_graph_add_task(tgrt_graph g, const char *kernel,
+tgrt_status tgrt_graph_add_task(tgrt_graph gh, const char *kernel,
                                 int32_t proc_kind, uint32_t proc_index,
                                 uint32_t stream, uint32_t num_results,
                                 uint32_t *out_node) {
   const char *fn = "tgrt_graph_add_task";
-  TGRT_TRY(checkBuilding(g, fn));
+  TGRT_PIN_GRAPH(gh, checkBuilding, fn);
   TGRT_TRY(checkOut(out_node, fn, "out_node"));
   if (!validName(kernel))
     return setError(TGRT_ERROR_INVALID_ARGUMENT,
-                    "tgrt_graph_add_task: kernel name is null or empty");
+                    std::string(fn) + ": kernel name is null or empty");
   if (num_results > 4096)
     return setError(TGRT_ERROR_INVALID_ARGUMENT,
-                    "tgrt_graph_add_task: at most 4096 results");
-  if (tgrt_status s = g->checkProcessor(proc_kind, proc_index, stream, false))
-    return withCaller(s, fn);
-  Kernel *k;
-  {
-    std::lock_guard<std::mutex> lock(g->rt->registryMu);
-    auto it = g->rt->kernelsByName.find(kernel);
-    if (it == g->rt->kernelsByName.end())
-      return setError(TGRT_ERROR_NOT_FOUND,
-                      std::string("tgrt_graph_add_task: kernel '") + kernel +
-                          "' is not registered");
-    k = it->second;
-  }
-  if (k->gpu != (proc_kind == TGRT_PROC_GPU))
-    return setError(
-        TGRT_ERROR_INVALID_ARGUMENT,
-        std::string("tgrt_graph_add_task: kernel '") + kernel + "' is a " +
-            (k->gpu ? "GPU" : "CPU") + " kernel but is placed on " +
-            (proc_kind == TGRT_PROC_GPU ? "a GPU stream" : "a CPU worker"));
+                    std::string(fn) + ": at most 4096 results");
   TGRT_GUARD_BEGIN
-  tgrt_graph_impl::BNode node{};
-  node.kind = tgrt_graph_impl::NodeKind::Task;
-  node.procKind = proc_kind;
-  node.procIndex = proc_index;
-  node.stream = proc_kind == TGRT_PROC_GPU ? stream : 0;
-  node.kernel = k;
-  node.name = k->name;
-  node.numResults = num_results;
-  node.elseValues.assign(num_results, 0);
-  return newNode(g, std::move(node), out_node, fn);
+  return g->builder->addTask(kernel, proc_kind, proc_index, stream, num_results,
+                             *out_node, fn);
   TGRT_GUARD_END
 }
 
-static tgrt_status checkTask(tgrt_graph g, uint32_t node, const char *fn) {
-  TGRT_TRY(checkBuilding(g, fn));
-  TGRT_TRY(g->checkNode(node, fn));
-  if (g->bnodes[node].kind != tgrt_graph_impl::NodeKind::Task)
-    return setError(TGRT_ERROR_INVALID_ARGUMENT, std::string(fn) + ": node " +
-                                                     std::to_string(node) +
-                                                     " is not a task");
-  if (g->bnodes[node].args.size() >= 65536)
-    return setError(TGRT_ERROR_INVALID_ARGUMENT,
-                    std::string(fn) + ": too many arguments");
-  return TGRT_OK;
-}
-
-tgrt_status tgrt_graph_add_arg(tgrt_graph g, uint32_t node, uint64_t bits) {
-  TGRT_TRY(checkTask(g, node, "tgrt_graph_add_arg"));
+tgrt_status tgrt_graph_add_arg(tgrt_graph gh, uint32_t node, uint64_t bits) {
+  const char *fn = "tgrt_graph_add_arg";
+  TGRT_PIN_GRAPH(gh, checkBuilding, fn);
   TGRT_GUARD_BEGIN
-  g->bnodes[node].args.push_back({tgrt_graph_impl::Arg::Imm, bits, 0, 0});
-  return TGRT_OK;
+  return g->builder->addArg(node, {GraphBuilder::Arg::Imm, bits, 0, 0}, fn);
   TGRT_GUARD_END
 }
 
-tgrt_status tgrt_graph_add_arg_param(tgrt_graph g, uint32_t node,
+tgrt_status tgrt_graph_add_arg_param(tgrt_graph gh, uint32_t node,
                                      uint32_t param) {
-  TGRT_TRY(checkTask(g, node, "tgrt_graph_add_arg_param"));
-  if (param >= g->numParams)
-    return setError(TGRT_ERROR_OUT_OF_RANGE,
-                    "tgrt_graph_add_arg_param: parameter " +
-                        std::to_string(param) + " does not exist (graph has " +
-                        std::to_string(g->numParams) +
-                        "; call tgrt_graph_set_num_params first)");
+  const char *fn = "tgrt_graph_add_arg_param";
+  TGRT_PIN_GRAPH(gh, checkBuilding, fn);
   TGRT_GUARD_BEGIN
-  g->bnodes[node].args.push_back({tgrt_graph_impl::Arg::Param, 0, param, 0});
-  return TGRT_OK;
+  return g->builder->addArg(node, {GraphBuilder::Arg::Param, 0, param, 0}, fn);
   TGRT_GUARD_END
 }
 
-tgrt_status tgrt_graph_add_arg_value(tgrt_graph g, uint32_t node,
+tgrt_status tgrt_graph_add_arg_value(tgrt_graph gh, uint32_t node,
                                      uint32_t producer, uint32_t result) {
   const char *fn = "tgrt_graph_add_arg_value";
-  TGRT_TRY(checkTask(g, node, fn));
-  TGRT_TRY(g->checkNode(producer, fn));
-  if (result >= g->bnodes[producer].numResults)
-    return setError(TGRT_ERROR_OUT_OF_RANGE,
-                    std::string(fn) + ": node " + std::to_string(producer) +
-                        " has no result " + std::to_string(result));
+  TGRT_PIN_GRAPH(gh, checkBuilding, fn);
   TGRT_GUARD_BEGIN
-  g->bnodes[node].args.push_back(
-      {tgrt_graph_impl::Arg::Value, 0, producer, result});
-  return TGRT_OK;
+  return g->builder->addArg(
+      node, {GraphBuilder::Arg::Value, 0, producer, result}, fn);
   TGRT_GUARD_END
 }
 
-tgrt_status tgrt_graph_set_else_value(tgrt_graph g, uint32_t node,
+tgrt_status tgrt_graph_set_else_value(tgrt_graph gh, uint32_t node,
                                       uint32_t result, uint64_t bits) {
   const char *fn = "tgrt_graph_set_else_value";
-  TGRT_TRY(checkBuilding(g, fn));
-  TGRT_TRY(g->checkNode(node, fn));
-  if (result >= g->bnodes[node].numResults)
-    return setError(TGRT_ERROR_OUT_OF_RANGE,
-                    std::string(fn) + ": node " + std::to_string(node) +
-                        " has no result " + std::to_string(result));
-  g->bnodes[node].elseValues[result] = bits;
-  return TGRT_OK;
+  TGRT_PIN_GRAPH(gh, checkBuilding, fn);
+  return g->builder->setElseValue(node, result, bits, fn);
 }
 
-tgrt_status tgrt_graph_add_copy(tgrt_graph g, int32_t proc_kind,
+tgrt_status tgrt_graph_add_copy(tgrt_graph gh, int32_t proc_kind,
                                 uint32_t proc_index, uint32_t stream, void *dst,
                                 int32_t dst_mem, uint64_t dst_offset,
                                 const void *src, int32_t src_mem,
                                 uint64_t src_offset, uint64_t bytes,
                                 uint32_t *out_node) {
   const char *fn = "tgrt_graph_add_copy";
-  TGRT_TRY(checkBuilding(g, fn));
+  TGRT_PIN_GRAPH(gh, checkBuilding, fn);
   TGRT_TRY(checkOut(out_node, fn, "out_node"));
-  if (tgrt_status s = g->checkProcessor(proc_kind, proc_index, stream, true))
-    return withCaller(s, fn);
   auto validMem = [](int32_t m) {
     return m == TGRT_MEM_HOST || m == TGRT_MEM_DEVICE;
   };
   if (!validMem(dst_mem) || !validMem(src_mem))
     return setError(TGRT_ERROR_INVALID_ARGUMENT,
-                    "tgrt_graph_add_copy: unknown memory kind");
-  if (proc_kind == TGRT_PROC_CPU &&
-      (dst_mem == TGRT_MEM_DEVICE || src_mem == TGRT_MEM_DEVICE))
-    return setError(TGRT_ERROR_INVALID_ARGUMENT,
-                    "tgrt_graph_add_copy: a copy touching device memory must "
-                    "be placed on a copy stream or a GPU stream");
+                    std::string(fn) + ": unknown memory kind");
   if (dst_offset > UINT64_MAX - bytes || src_offset > UINT64_MAX - bytes)
     return setError(TGRT_ERROR_INVALID_ARGUMENT,
-                    "tgrt_graph_add_copy: offset + bytes overflows");
+                    std::string(fn) + ": offset + bytes overflows");
   TGRT_GUARD_BEGIN
-  tgrt_graph_impl::BNode node{};
-  node.kind = tgrt_graph_impl::NodeKind::Copy;
-  node.procKind = proc_kind;
-  node.procIndex = proc_index;
-  node.stream = proc_kind == TGRT_PROC_CPU ? 0 : stream;
-  node.name = "copy";
-  node.dst = dst;
-  node.src = src;
-  node.dstMem = dst_mem;
-  node.srcMem = src_mem;
-  node.dstOffset = dst_offset;
-  node.srcOffset = src_offset;
-  node.bytes = bytes;
-  return newNode(g, std::move(node), out_node, fn);
+  return g->builder->addCopy(proc_kind, proc_index, stream, dst, dst_mem,
+                             dst_offset, src, src_mem, src_offset, bytes,
+                             *out_node, fn);
   TGRT_GUARD_END
 }
 
-tgrt_status tgrt_graph_copy_bind_param(tgrt_graph g, uint32_t node,
+tgrt_status tgrt_graph_copy_bind_param(tgrt_graph gh, uint32_t node,
                                        int32_t which, uint32_t param) {
   const char *fn = "tgrt_graph_copy_bind_param";
-  TGRT_TRY(checkBuilding(g, fn));
-  TGRT_TRY(g->checkNode(node, fn));
-  if (g->bnodes[node].kind != tgrt_graph_impl::NodeKind::Copy)
-    return setError(TGRT_ERROR_INVALID_ARGUMENT, std::string(fn) + ": node " +
-                                                     std::to_string(node) +
-                                                     " is not a copy");
+  TGRT_PIN_GRAPH(gh, checkBuilding, fn);
   if (which != 0 && which != 1)
     return setError(TGRT_ERROR_INVALID_ARGUMENT,
                     std::string(fn) + ": which must be 0 (dst) or 1 (src)");
-  if (param >= g->numParams)
-    return setError(TGRT_ERROR_OUT_OF_RANGE, std::string(fn) + ": parameter " +
-                                                 std::to_string(param) +
-                                                 " does not exist");
-  (which == 0 ? g->bnodes[node].dstParam : g->bnodes[node].srcParam) = param;
-  return TGRT_OK;
+  return g->builder->copyBindParam(node, which, param, fn);
 }
 
-tgrt_status tgrt_graph_add_join(tgrt_graph g, uint32_t *out_node) {
-  TGRT_TRY(checkBuilding(g, "tgrt_graph_add_join"));
-  TGRT_TRY(checkOut(out_node, "tgrt_graph_add_join", "out_node"));
+tgrt_status tgrt_graph_add_join(tgrt_graph gh, uint32_t *out_node) {
+  const char *fn = "tgrt_graph_add_join";
+  TGRT_PIN_GRAPH(gh, checkBuilding, fn);
+  TGRT_TRY(checkOut(out_node, fn, "out_node"));
   TGRT_GUARD_BEGIN
-  tgrt_graph_impl::BNode node{};
-  node.kind = tgrt_graph_impl::NodeKind::Join;
-  node.procKind = TGRT_PROC_INLINE;
-  node.name = "join";
-  return newNode(g, std::move(node), out_node, "tgrt_graph_add_join");
+  return g->builder->addJoin(*out_node, fn);
   TGRT_GUARD_END
 }
 
-tgrt_status tgrt_graph_set_node_name(tgrt_graph g, uint32_t node,
+tgrt_status tgrt_graph_set_node_name(tgrt_graph gh, uint32_t node,
                                      const char *name) {
-  TGRT_TRY(checkBuilding(g, "tgrt_graph_set_node_name"));
-  TGRT_TRY(g->checkNode(node, "tgrt_graph_set_node_name"));
+  const char *fn = "tgrt_graph_set_node_name";
+  TGRT_PIN_GRAPH(gh, checkBuilding, fn);
+  TGRT_TRY(g->builder->checkNode(node, fn));
   if (!validName(name))
     return setError(TGRT_ERROR_INVALID_ARGUMENT,
-                    "tgrt_graph_set_node_name: name is null or empty");
+                    std::string(fn) + ": name is null or empty");
   TGRT_GUARD_BEGIN
-  g->bnodes[node].name = name;
-  return TGRT_OK;
+  return g->builder->setNodeName(node, name, fn);
   TGRT_GUARD_END
 }
 
-tgrt_status tgrt_graph_set_queue_pos(tgrt_graph g, uint32_t node,
+tgrt_status tgrt_graph_set_queue_pos(tgrt_graph gh, uint32_t node,
                                      uint32_t pos) {
   const char *fn = "tgrt_graph_set_queue_pos";
-  TGRT_TRY(checkBuilding(g, fn));
-  TGRT_TRY(g->checkNode(node, fn));
-  if (g->bnodes[node].kind == tgrt_graph_impl::NodeKind::Join)
-    return setError(TGRT_ERROR_INVALID_ARGUMENT,
-                    std::string(fn) + ": node " + std::to_string(node) +
-                        " is a join, which has no queue");
-  g->bnodes[node].queuePos = pos;
-  return TGRT_OK;
+  TGRT_PIN_GRAPH(gh, checkBuilding, fn);
+  return g->builder->setQueuePos(node, pos, fn);
 }
 
-tgrt_status tgrt_graph_expect_deps(tgrt_graph g, uint32_t node,
+tgrt_status tgrt_graph_expect_deps(tgrt_graph gh, uint32_t node,
                                    uint32_t count) {
   const char *fn = "tgrt_graph_expect_deps";
-  TGRT_TRY(checkBuilding(g, fn));
-  TGRT_TRY(g->checkNode(node, fn));
-  g->bnodes[node].expectDeps = count;
-  return TGRT_OK;
+  TGRT_PIN_GRAPH(gh, checkBuilding, fn);
+  return g->builder->expectDeps(node, count, fn);
 }
 
-tgrt_status tgrt_graph_add_dep(tgrt_graph g, uint32_t pred, uint32_t succ,
+tgrt_status tgrt_graph_add_dep(tgrt_graph gh, uint32_t pred, uint32_t succ,
                                int32_t kind) {
   const char *fn = "tgrt_graph_add_dep";
-  TGRT_TRY(checkBuilding(g, fn));
-  TGRT_TRY(g->checkNode(pred, fn));
-  TGRT_TRY(g->checkNode(succ, fn));
+  TGRT_PIN_GRAPH(gh, checkBuilding, fn);
+  TGRT_TRY(g->builder->checkNode(pred, fn));
+  TGRT_TRY(g->builder->checkNode(succ, fn));
   if (kind != TGRT_DEP_HOST && kind != TGRT_DEP_DEVICE)
     return setError(TGRT_ERROR_INVALID_ARGUMENT,
                     std::string(fn) + ": unknown dependence kind " +
                         std::to_string(kind));
-  if (pred == succ)
-    return setError(TGRT_ERROR_CYCLE, std::string(fn) + ": node " +
-                                          std::to_string(pred) +
-                                          " cannot depend on itself");
   TGRT_GUARD_BEGIN
-  g->bedges.push_back({pred, succ, kind});
-  return TGRT_OK;
+  return g->builder->addDep(pred, succ, kind, fn);
   TGRT_GUARD_END
 }
 
 //===--- Predicates -------------------------------------------------------===//
 
-static tgrt_status newPred(tgrt_graph g, tgrt_graph_impl::BPred p,
+static tgrt_status newPred(tgrt_graph gh, GraphBuilder::BPred p,
                            uint32_t *out_pred, const char *fn) {
+  TGRT_PIN_GRAPH(gh, checkBuilding, fn);
   TGRT_TRY(checkOut(out_pred, fn, "out_pred"));
   TGRT_GUARD_BEGIN
-  g->bpreds.push_back(p);
-  *out_pred = static_cast<uint32_t>(g->bpreds.size() - 1);
-  return TGRT_OK;
+  return g->builder->addPred(p, *out_pred, fn);
   TGRT_GUARD_END
 }
 
-static tgrt_status checkPred(tgrt_graph g, uint32_t pred, const char *fn) {
-  if (pred >= g->bpreds.size())
-    return setError(TGRT_ERROR_OUT_OF_RANGE, std::string(fn) + ": predicate " +
-                                                 std::to_string(pred) +
-                                                 " does not exist");
-  return TGRT_OK;
-}
-
-tgrt_status tgrt_graph_pred_const(tgrt_graph g, int32_t value,
+tgrt_status tgrt_graph_pred_const(tgrt_graph gh, int32_t value,
                                   uint32_t *out_pred) {
-  TGRT_TRY(checkBuilding(g, "tgrt_graph_pred_const"));
-  return newPred(g, {tgrt_graph_impl::BPred::Const, value ? 1u : 0u, 0},
-                 out_pred, "tgrt_graph_pred_const");
+  return newPred(gh, {GraphBuilder::BPred::Const, value ? 1u : 0u, 0}, out_pred,
+                 "tgrt_graph_pred_const");
 }
 
-tgrt_status tgrt_graph_pred_from_value(tgrt_graph g, uint32_t producer,
+tgrt_status tgrt_graph_pred_from_value(tgrt_graph gh, uint32_t producer,
                                        uint32_t result, uint32_t *out_pred) {
-  const char *fn = "tgrt_graph_pred_from_value";
-  TGRT_TRY(checkBuilding(g, fn));
-  TGRT_TRY(g->checkNode(producer, fn));
-  if (result >= g->bnodes[producer].numResults)
-    return setError(TGRT_ERROR_OUT_OF_RANGE,
-                    std::string(fn) + ": node " + std::to_string(producer) +
-                        " has no result " + std::to_string(result));
-  return newPred(g, {tgrt_graph_impl::BPred::From, producer, result}, out_pred,
-                 fn);
+  return newPred(gh, {GraphBuilder::BPred::From, producer, result}, out_pred,
+                 "tgrt_graph_pred_from_value");
 }
 
-tgrt_status tgrt_graph_pred_not(tgrt_graph g, uint32_t pred,
+tgrt_status tgrt_graph_pred_not(tgrt_graph gh, uint32_t pred,
                                 uint32_t *out_pred) {
-  TGRT_TRY(checkBuilding(g, "tgrt_graph_pred_not"));
-  TGRT_TRY(checkPred(g, pred, "tgrt_graph_pred_not"));
-  return newPred(g, {tgrt_graph_impl::BPred::Not, pred, 0}, out_pred,
+  return newPred(gh, {GraphBuilder::BPred::Not, pred, 0}, out_pred,
                  "tgrt_graph_pred_not");
 }
 
-tgrt_status tgrt_graph_pred_and(tgrt_graph g, uint32_t lhs, uint32_t rhs,
+tgrt_status tgrt_graph_pred_and(tgrt_graph gh, uint32_t lhs, uint32_t rhs,
                                 uint32_t *out_pred) {
-  TGRT_TRY(checkBuilding(g, "tgrt_graph_pred_and"));
-  TGRT_TRY(checkPred(g, lhs, "tgrt_graph_pred_and"));
-  TGRT_TRY(checkPred(g, rhs, "tgrt_graph_pred_and"));
-  return newPred(g, {tgrt_graph_impl::BPred::And, lhs, rhs}, out_pred,
+  return newPred(gh, {GraphBuilder::BPred::And, lhs, rhs}, out_pred,
                  "tgrt_graph_pred_and");
 }
 
-tgrt_status tgrt_graph_pred_or(tgrt_graph g, uint32_t lhs, uint32_t rhs,
+tgrt_status tgrt_graph_pred_or(tgrt_graph gh, uint32_t lhs, uint32_t rhs,
                                uint32_t *out_pred) {
-  TGRT_TRY(checkBuilding(g, "tgrt_graph_pred_or"));
-  TGRT_TRY(checkPred(g, lhs, "tgrt_graph_pred_or"));
-  TGRT_TRY(checkPred(g, rhs, "tgrt_graph_pred_or"));
-  return newPred(g, {tgrt_graph_impl::BPred::Or, lhs, rhs}, out_pred,
+  return newPred(gh, {GraphBuilder::BPred::Or, lhs, rhs}, out_pred,
                  "tgrt_graph_pred_or");
 }
 
-tgrt_status tgrt_graph_set_predicate(tgrt_graph g, uint32_t node, uint32_t pred,
-                                     int32_t mode) {
+tgrt_status tgrt_graph_set_predicate(tgrt_graph gh, uint32_t node,
+                                     uint32_t pred, int32_t mode) {
   const char *fn = "tgrt_graph_set_predicate";
-  TGRT_TRY(checkBuilding(g, fn));
-  TGRT_TRY(g->checkNode(node, fn));
-  TGRT_TRY(checkPred(g, pred, fn));
-  if (g->bnodes[node].kind == tgrt_graph_impl::NodeKind::Join)
-    return setError(TGRT_ERROR_INVALID_ARGUMENT,
-                    std::string(fn) + ": joins cannot be predicated");
-  if (mode != TGRT_PRED_WAIT && mode != TGRT_PRED_GUARDED)
+  TGRT_PIN_GRAPH(gh, checkBuilding, fn);
+  if (mode != TGRT_PRED_WAIT && mode != TGRT_PRED_GUARDED) {
+    TGRT_TRY(g->builder->checkNode(node, fn));
+    TGRT_TRY(g->builder->checkPred(pred, fn));
     return setError(TGRT_ERROR_INVALID_ARGUMENT,
                     std::string(fn) + ": unknown predicate mode " +
                         std::to_string(mode));
-  g->bnodes[node].pred = pred;
-  g->bnodes[node].predMode = mode == TGRT_PRED_GUARDED
-                                 ? tgrt_graph_impl::PredGuarded
-                                 : tgrt_graph_impl::PredWait;
-  return TGRT_OK;
+  }
+  return g->builder->setPredicate(node, pred, mode, fn);
 }
 
-tgrt_status tgrt_graph_finalize(tgrt_graph g) {
+tgrt_status tgrt_graph_finalize(tgrt_graph gh) {
   const char *fn = "tgrt_graph_finalize";
-  TGRT_TRY(checkBuilding(g, fn));
+  TGRT_PIN_GRAPH(gh, checkBuilding, fn);
   TGRT_GUARD_BEGIN
   if (tgrt_status s = g->finalize())
     return withCaller(s, std::string(fn) + ": graph '" + g->name + "'");
   return TGRT_OK;
   TGRT_GUARD_END
 }
-
-namespace {
-/// How a program call's operands look: how many, and which are 64-bit
-/// numbers (bit i: operand i; every other one must fit 32 bits). Derived from
-/// tgrt_symbols.def, the table the lowering encodes with, so the two cannot
-/// disagree: the operands are the parameters after the graph, without the
-/// out-pointer ('o'); 'i' is 32-bit, 'l', 'p' (a copy's pointer, 0) and 's'
-/// (a string-table offset) are 64-bit.
-struct ProgramCall {
-  uint8_t operands = 0;
-  uint16_t wide = 0;
-};
-constexpr uint32_t kNumProgramOps = TGRT_OP_EXPECT_DEPS + 1;
-struct ProgramTable {
-  ProgramCall calls[kNumProgramOps];
-};
-constexpr ProgramCall describeCall(const char *params) {
-  ProgramCall call;
-  for (const char *c = params + 1; *c; ++c) {
-    if (*c == 'o')
-      continue;
-    if (*c != 'i')
-      call.wide |= uint16_t(1u << call.operands);
-    ++call.operands;
-  }
-  return call;
-}
-constexpr ProgramTable makeProgramTable() {
-  ProgramTable table;
-#define TGRT_SYMBOL(name, params, opcode)                                      \
-  if (int(opcode) != 0)                                                       \
-    table.calls[opcode] = describeCall(params);
-#include "tgraph/Runtime/tgrt_symbols.def"
-#undef TGRT_SYMBOL
-  return table;
-}
-constexpr ProgramTable kProgramTable = makeProgramTable();
-static_assert(kProgramTable.calls[TGRT_OP_ADD_COPY].operands == 10 &&
-                  kProgramTable.calls[TGRT_OP_ADD_COPY].wide == 0b1101101000,
-              "tgrt_symbols.def: tgrt_graph_add_copy's parameters");
-constexpr uint32_t kMaxOperands = 16; // ProgramCall::wide's bits
-constexpr bool operandsFit() {
-  for (const ProgramCall &call : kProgramTable.calls)
-    if (call.operands > kMaxOperands)
-      return false;
-  return true;
-}
-static_assert(operandsFit(), "a program call with over 16 operands");
-
-/// Reads the unsigned LEB128 number at p[pc] (see tgrt.h) and moves pc past
-/// it. Null on success, else what is wrong.
-inline const char *readNumber(const uint8_t *p, uint64_t n, uint64_t &pc,
-                              uint64_t &value) {
-  value = 0;
-  for (unsigned shift = 0; pc < n; shift += 7) {
-    const uint8_t byte = p[pc++];
-    if (shift == 63 && byte > 1)
-      return "a number does not fit 64 bits";
-    value |= uint64_t(byte & 0x7f) << shift;
-    if (!(byte & 0x80))
-      return nullptr;
-  }
-  return "the program ends inside a number";
-}
-
-/// Runs one graph program (see tgrt.h) on `g`. Returns the first failing
-/// call's status; `where` then says where.
-tgrt_status runProgram(tgrt_graph g, const uint8_t *p, uint64_t n,
-                       const char *strings, uint64_t stringsSize,
-                       std::string &where) {
-  uint64_t pc = 0, version = 0;
-  const char *bad = n ? readNumber(p, n, pc, version) : nullptr;
-  if (n == 0 || bad || version != TGRT_PROGRAM_VERSION) {
-    where = "byte 0";
-    return setError(TGRT_ERROR_INVALID_ARGUMENT,
-                    "the program's version is " +
-                        (n == 0 ? std::string("missing")
-                         : bad  ? "unreadable (" + std::string(bad) + ")"
-                                : std::to_string(version)) +
-                        "; this runtime reads version " +
-                        std::to_string(TGRT_PROGRAM_VERSION) +
-                        " (recompile the graph)");
-  }
-  uint32_t out = 0;
-  uint64_t op = 0, callPc = 0;
-  // Formatted only on an error: the loop runs once per call of a graph.
-  auto at = [&] {
-    where = "byte " + std::to_string(callPc) + " (opcode " +
-            std::to_string(op) + ")";
-  };
-  uint64_t a[kMaxOperands]; // the call's operands
-  while (pc < n) {
-    callPc = pc;
-    if ((bad = readNumber(p, n, pc, op))) {
-      op = 0;
-      at();
-      return setError(TGRT_ERROR_INVALID_ARGUMENT, bad);
-    }
-    if (op == 0 || op >= kNumProgramOps ||
-        (kProgramTable.calls[op].operands == 0 && op != TGRT_OP_ADD_JOIN)) {
-      at();
-      return setError(TGRT_ERROR_INVALID_ARGUMENT,
-                      "unknown program opcode " + std::to_string(op));
-    }
-    const ProgramCall &call = kProgramTable.calls[op];
-    for (int i = 0; i < call.operands; ++i) {
-      if (pc == n) {
-        at();
-        return setError(TGRT_ERROR_INVALID_ARGUMENT,
-                        "the program ends inside a call");
-      }
-      if ((bad = readNumber(p, n, pc, a[i]))) {
-        at();
-        return setError(TGRT_ERROR_INVALID_ARGUMENT,
-                        "operand " + std::to_string(i) + ": " + bad);
-      }
-      if (!(call.wide >> i & 1) && a[i] > UINT32_MAX) {
-        at();
-        return setError(TGRT_ERROR_INVALID_ARGUMENT,
-                        "operand " + std::to_string(i) + " (" +
-                            std::to_string(a[i]) +
-                            ") does not fit the call's 32-bit parameter");
-      }
-    }
-    auto u32 = [&](int i) { return static_cast<uint32_t>(a[i]); };
-    auto i32 = [&](int i) { return static_cast<int32_t>(a[i]); };
-    auto str = [&](int i) -> const char * {
-      if (a[i] >= stringsSize ||
-          !std::memchr(strings + a[i], '\0', stringsSize - a[i]))
-        return nullptr;
-      return strings + a[i];
-    };
-    tgrt_status s = TGRT_OK;
-    switch (static_cast<tgrt_program_op>(op)) {
-    case TGRT_OP_SET_NUM_PARAMS:
-      s = tgrt_graph_set_num_params(g, u32(0));
-      break;
-    case TGRT_OP_ADD_TASK:
-      if (!str(0)) {
-        at();
-        return setError(TGRT_ERROR_INVALID_ARGUMENT,
-                        "a kernel name is outside the string table");
-      }
-      s = tgrt_graph_add_task(g, str(0), i32(1), u32(2), u32(3), u32(4), &out);
-      break;
-    case TGRT_OP_ADD_ARG:
-      s = tgrt_graph_add_arg(g, u32(0), a[1]);
-      break;
-    case TGRT_OP_ADD_ARG_PARAM:
-      s = tgrt_graph_add_arg_param(g, u32(0), u32(1));
-      break;
-    case TGRT_OP_ADD_ARG_VALUE:
-      s = tgrt_graph_add_arg_value(g, u32(0), u32(1), u32(2));
-      break;
-    case TGRT_OP_SET_ELSE_VALUE:
-      s = tgrt_graph_set_else_value(g, u32(0), u32(1), a[2]);
-      break;
-    case TGRT_OP_ADD_COPY:
-      if (a[3] || a[6]) {
-        at();
-        return setError(TGRT_ERROR_INVALID_ARGUMENT,
-                        "a program's copy has a pointer; bind its buffers "
-                        "with COPY_BIND_PARAM");
-      }
-      s = tgrt_graph_add_copy(g, i32(0), u32(1), u32(2), nullptr, i32(4), a[5],
-                              nullptr, i32(7), a[8], a[9], &out);
-      break;
-    case TGRT_OP_COPY_BIND_PARAM:
-      s = tgrt_graph_copy_bind_param(g, u32(0), i32(1), u32(2));
-      break;
-    case TGRT_OP_ADD_JOIN:
-      s = tgrt_graph_add_join(g, &out);
-      break;
-    case TGRT_OP_SET_NODE_NAME:
-      if (!str(1)) {
-        at();
-        return setError(TGRT_ERROR_INVALID_ARGUMENT,
-                        "a node name is outside the string table");
-      }
-      s = tgrt_graph_set_node_name(g, u32(0), str(1));
-      break;
-    case TGRT_OP_ADD_DEP:
-      s = tgrt_graph_add_dep(g, u32(0), u32(1), i32(2));
-      break;
-    case TGRT_OP_PRED_CONST:
-      s = tgrt_graph_pred_const(g, i32(0), &out);
-      break;
-    case TGRT_OP_PRED_FROM_VALUE:
-      s = tgrt_graph_pred_from_value(g, u32(0), u32(1), &out);
-      break;
-    case TGRT_OP_PRED_NOT:
-      s = tgrt_graph_pred_not(g, u32(0), &out);
-      break;
-    case TGRT_OP_PRED_AND:
-      s = tgrt_graph_pred_and(g, u32(0), u32(1), &out);
-      break;
-    case TGRT_OP_PRED_OR:
-      s = tgrt_graph_pred_or(g, u32(0), u32(1), &out);
-      break;
-    case TGRT_OP_SET_PREDICATE:
-      s = tgrt_graph_set_predicate(g, u32(0), u32(1), i32(2));
-      break;
-    case TGRT_OP_SET_QUEUE_POS:
-      s = tgrt_graph_set_queue_pos(g, u32(0), u32(1));
-      break;
-    case TGRT_OP_EXPECT_DEPS:
-      s = tgrt_graph_expect_deps(g, u32(0), u32(1));
-      break;
-    }
-    if (s != TGRT_OK) {
-      at();
-      return s;
-    }
-  }
-  where = "finalize";
-  return tgrt_graph_finalize(g);
-}
-} // namespace
 
 tgrt_status tgrt_graph_build(tgrt_runtime rt, const char *name,
                              const uint8_t *program, uint64_t program_size,
@@ -1035,21 +738,21 @@ tgrt_status tgrt_graph_build(tgrt_runtime rt, const char *name,
   return TGRT_OK;
 }
 
-tgrt_status tgrt_graph_num_nodes(tgrt_graph g, uint32_t *out_num_nodes) {
-  TGRT_TRY(checkGraph(g, "tgrt_graph_num_nodes"));
+tgrt_status tgrt_graph_num_nodes(tgrt_graph gh, uint32_t *out_num_nodes) {
+  TGRT_PIN_GRAPH(gh, checkGraph, "tgrt_graph_num_nodes");
   TGRT_TRY(checkOut(out_num_nodes, "tgrt_graph_num_nodes", "out_num_nodes"));
-  *out_num_nodes = static_cast<uint32_t>(g->bnodes.size());
+  *out_num_nodes = g->numNodes();
   return TGRT_OK;
 }
 
 //===--- Replay -----------------------------------------------------------===//
 
-tgrt_status tgrt_graph_replay(tgrt_graph g, const tgrt_event *preconditions,
+tgrt_status tgrt_graph_replay(tgrt_graph gh, const tgrt_event *preconditions,
                               uint32_t num_preconditions,
                               const uint64_t *params, uint32_t num_params,
                               tgrt_event *out_done) {
   const char *fn = "tgrt_graph_replay";
-  TGRT_TRY(checkFinalized(g, fn));
+  TGRT_PIN_GRAPH(gh, checkFinalized, fn);
   if (num_preconditions && !preconditions)
     return setError(TGRT_ERROR_INVALID_ARGUMENT,
                     "tgrt_graph_replay: preconditions is null but "
@@ -1062,11 +765,11 @@ tgrt_status tgrt_graph_replay(tgrt_graph g, const tgrt_event *preconditions,
                       "tgrt_graph_replay: precondition " + std::to_string(i) +
                           " belongs to another runtime");
   }
-  if (num_params != g->numParams)
+  if (num_params != g->program.numParams)
     return setError(TGRT_ERROR_INVALID_ARGUMENT,
                     "tgrt_graph_replay: graph '" + g->name + "' takes " +
-                        std::to_string(g->numParams) + " parameters, got " +
-                        std::to_string(num_params));
+                        std::to_string(g->program.numParams) +
+                        " parameters, got " + std::to_string(num_params));
   if (num_params && !params)
     return setError(TGRT_ERROR_INVALID_ARGUMENT,
                     "tgrt_graph_replay: params is null");
@@ -1089,74 +792,77 @@ static tgrt_status waitIdleFor(tgrt_graph g, const char *fn) {
   return TGRT_OK;
 }
 
-tgrt_status tgrt_graph_wait_idle(tgrt_graph g) {
-  TGRT_TRY(checkGraph(g, "tgrt_graph_wait_idle"));
+tgrt_status tgrt_graph_wait_idle(tgrt_graph gh) {
+  TGRT_PIN_GRAPH(gh, checkGraph, "tgrt_graph_wait_idle");
   return waitIdleFor(g, "tgrt_graph_wait_idle");
 }
 
-tgrt_status tgrt_graph_get_result(tgrt_graph g, uint32_t node, uint32_t result,
+tgrt_status tgrt_graph_get_result(tgrt_graph gh, uint32_t node, uint32_t result,
                                   uint64_t *out_bits) {
   const char *fn = "tgrt_graph_get_result";
-  TGRT_TRY(checkFinalized(g, fn));
+  TGRT_PIN_GRAPH(gh, checkFinalized, fn);
   TGRT_TRY(g->checkNode(node, fn));
   TGRT_TRY(checkOut(out_bits, fn, "out_bits"));
-  if (result >= g->nodes[node].numResults)
+  const XNode &x = g->program.nodes[node];
+  if (result >= x.numResults)
     return setError(TGRT_ERROR_OUT_OF_RANGE,
                     std::string(fn) + ": node " + std::to_string(node) +
                         " has no result " + std::to_string(result));
   TGRT_TRY(waitIdleFor(g, "tgrt_graph_get_result"));
-  *out_bits = g->slots[g->nodes[node].resultSlot + result];
+  *out_bits = g->shared.slots[x.resultSlot + result];
   return TGRT_OK;
 }
 
-tgrt_status tgrt_graph_node_issued(tgrt_graph g, uint32_t node,
+tgrt_status tgrt_graph_node_issued(tgrt_graph gh, uint32_t node,
                                    int32_t *out_issued) {
   const char *fn = "tgrt_graph_node_issued";
-  TGRT_TRY(checkFinalized(g, fn));
+  TGRT_PIN_GRAPH(gh, checkFinalized, fn);
   TGRT_TRY(g->checkNode(node, fn));
   TGRT_TRY(checkOut(out_issued, fn, "out_issued"));
-  *out_issued = g->issued[g->nodes[node].state].load(std::memory_order_acquire);
+  *out_issued = g->st.issued[g->program.nodes[node].state].load(
+      std::memory_order_acquire);
   return TGRT_OK;
 }
 
-tgrt_status tgrt_graph_set_tracing(tgrt_graph g, int32_t enabled) {
-  TGRT_TRY(checkGraph(g, "tgrt_graph_set_tracing"));
+tgrt_status tgrt_graph_set_tracing(tgrt_graph gh, int32_t enabled) {
+  TGRT_PIN_GRAPH(gh, checkGraph, "tgrt_graph_set_tracing");
   TGRT_TRY(waitIdleFor(g, "tgrt_graph_set_tracing"));
   TGRT_GUARD_BEGIN
   // Replays start under g->mu: holding it, an idle graph stays idle while
   // the replay path's unlocked reads of `tracing` and `trace` change.
-  std::lock_guard<std::mutex> lock(g->mu);
-  if (g->running || !g->queued.empty())
+  std::lock_guard<std::mutex> lock(g->st.mu);
+  if (g->st.running || !g->st.queued.empty())
     return setError(TGRT_ERROR_INVALID_STATE,
                     "tgrt_graph_set_tracing: graph '" + g->name +
                         "' started a replay meanwhile; change tracing while "
                         "no other thread replays it");
-  g->tracing = enabled != 0;
-  if (g->tracing && g->finalized)
-    g->trace.assign(g->nodes.size(), tgrt_graph_impl::Span{});
+  g->tracing.enabled = enabled != 0;
+  if (g->tracing.enabled && g->finalized)
+    g->tracing.spans.assign(g->numNodes(), Tracing::Span{});
   return TGRT_OK;
   TGRT_GUARD_END
 }
 
-tgrt_status tgrt_graph_set_capture(tgrt_graph g, int32_t enabled) {
-  TGRT_TRY(checkGraph(g, "tgrt_graph_set_capture"));
+tgrt_status tgrt_graph_set_capture(tgrt_graph gh, int32_t enabled) {
+  TGRT_PIN_GRAPH(gh, checkGraph, "tgrt_graph_set_capture");
   // The issuer applies both before its next replay (it owns the recording).
-  g->captureEnabled.store(enabled != 0, std::memory_order_relaxed);
-  g->captureGeneration.fetch_add(1, std::memory_order_release);
+  g->recorder.captureEnabled.store(enabled != 0, std::memory_order_relaxed);
+  g->recorder.captureGeneration.fetch_add(1, std::memory_order_release);
   return TGRT_OK;
 }
 
-tgrt_status tgrt_graph_last_replay_captured(tgrt_graph g,
+tgrt_status tgrt_graph_last_replay_captured(tgrt_graph gh,
                                             int32_t *out_captured) {
-  TGRT_TRY(checkGraph(g, "tgrt_graph_last_replay_captured"));
+  TGRT_PIN_GRAPH(gh, checkGraph, "tgrt_graph_last_replay_captured");
   TGRT_TRY(checkOut(out_captured, "tgrt_graph_last_replay_captured",
                     "out_captured"));
-  *out_captured = g->lastReplayCaptured.load(std::memory_order_acquire);
+  *out_captured =
+      g->recorder.lastReplayCaptured.load(std::memory_order_acquire);
   return TGRT_OK;
 }
 
-tgrt_status tgrt_graph_write_trace(tgrt_graph g, const char *path) {
-  TGRT_TRY(checkFinalized(g, "tgrt_graph_write_trace"));
+tgrt_status tgrt_graph_write_trace(tgrt_graph gh, const char *path) {
+  TGRT_PIN_GRAPH(gh, checkFinalized, "tgrt_graph_write_trace");
   if (!validName(path))
     return setError(TGRT_ERROR_INVALID_ARGUMENT,
                     "tgrt_graph_write_trace: path is null or empty");

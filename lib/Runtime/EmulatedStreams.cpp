@@ -8,11 +8,16 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "Internal.h"
+#include "StreamBackend.h"
+#include "Support.h"
 
+#include <atomic>
+#include <condition_variable>
 #include <cstdlib>
 #include <cstring>
 #include <deque>
+#include <mutex>
+#include <thread>
 
 using namespace tgraph::rt;
 
@@ -331,8 +336,8 @@ private:
   static constexpr uint32_t kMaxStreams = 8192;
   std::unique_ptr<EmuStream> streams[kMaxStreams];
   std::atomic<uint32_t> streamCount{0};
-  uint32_t numShared = 0;              // the runtime's streams, then private
-  std::mutex privateMu;                // guards freePrivate and additions
+  uint32_t numShared = 0; // the runtime's streams, then private
+  std::mutex privateMu;   // guards freePrivate and additions
   std::vector<uint32_t> freePrivate;
   std::mutex eventMu;
   std::condition_variable eventCv;

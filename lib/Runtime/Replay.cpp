@@ -14,14 +14,20 @@
 // device work included, and after its own preconditions have triggered. So
 // replays never interleave and a replay never sees state of the previous one.
 //
+// What a node does is said once, in runNode: the CPU worker (executeCpu),
+// the stream issuer (issue) and an emulated stream executing a node
+// (deviceBody) all call it; only where the predicate is decided and how the
+// work is done depend on the call site.
+//
 // Nothing here allocates per task or per replay once the pools are warm
 // (replay slots, inbox rings, events); the allocation test checks it.
 //
 //===----------------------------------------------------------------------===//
 
-#include "Internal.h"
+#include "Graph.h"
 
 #include <cstring>
+#include <exception>
 
 using namespace tgraph::rt;
 
@@ -54,32 +60,32 @@ tgrt_status tgrt_graph_impl::replay(tgrt_event_impl *const *pre,
                                     tgrt_event_impl **outDone) {
   ReplaySlot *slot;
   {
-    std::lock_guard<std::mutex> lock(mu);
-    if (freeSlots.empty()) {
-      slotStorage.push_back(std::make_unique<ReplaySlot>());
-      freeSlots.reserve(slotStorage.size());
-      slot = slotStorage.back().get();
+    std::lock_guard<std::mutex> lock(st.mu);
+    if (st.freeSlots.empty()) {
+      st.slotStorage.push_back(std::make_unique<ReplaySlot>());
+      st.freeSlots.reserve(st.slotStorage.size());
+      slot = st.slotStorage.back().get();
       slot->graph = this;
     } else {
-      slot = freeSlots.back();
-      freeSlots.pop_back();
+      slot = st.freeSlots.back();
+      st.freeSlots.pop_back();
     }
-    slot->index = nextReplayIndex++;
+    slot->index = st.nextReplayIndex++;
     slot->preFailed = false;
     slot->preMessage.clear();
-    slot->params.assign(params, params + numParams);
+    slot->params.assign(params, params + program.numParams);
     // One hold for each precondition and one for this call, so the slot
     // cannot start before every waiter is registered.
     slot->preRemaining.store(static_cast<int32_t>(numPre) + 1,
                              std::memory_order_relaxed);
     slot->done = rt->newEvent(outDone ? 2 : 1);
-    queued.push(slot);
+    st.queued.push(slot);
   }
   if (outDone)
     *outDone = slot->done;
   {
     std::lock_guard<std::mutex> lock(rt->idleMu);
-    ++busy;
+    ++st.busy;
   }
   for (uint32_t i = 0; i < numPre; ++i) {
     pre[i]->retain();
@@ -95,10 +101,10 @@ void tgrt_graph_impl::preconditionTriggered(void *graphPtr, void *slotPtr,
   auto *graph = static_cast<tgrt_graph_impl *>(graphPtr);
   auto *slot = static_cast<ReplaySlot *>(slotPtr);
   if (event->state.load(std::memory_order_acquire) == 2) {
-    std::lock_guard<std::mutex> lock(graph->mu);
+    std::lock_guard<std::mutex> lock(graph->st.mu);
     if (!slot->preFailed) {
       slot->preFailed = true;
-      slot->preMessage = "a precondition failed: " + event->message;
+      slot->preMessage = "a precondition st.failed: " + event->message;
     }
   }
   event->release();
@@ -110,12 +116,12 @@ void tgrt_graph_impl::tryStart() {
   for (;;) {
     ReplaySlot *slot;
     {
-      std::lock_guard<std::mutex> lock(mu);
-      if (running || queued.empty() ||
-          queued.front()->preRemaining.load(std::memory_order_acquire) != 0)
+      std::lock_guard<std::mutex> lock(st.mu);
+      if (st.running || st.queued.empty() ||
+          st.queued.front()->preRemaining.load(std::memory_order_acquire) != 0)
         return;
-      running = true;
-      slot = queued.pop();
+      st.running = true;
+      slot = st.queued.pop();
     }
     tgrt_graph_impl *saved = tlsStarting;
     tlsStarting = this;
@@ -128,53 +134,55 @@ void tgrt_graph_impl::tryStart() {
 }
 
 void tgrt_graph_impl::startReplay(ReplaySlot *slot) {
-  const uint32_t n = static_cast<uint32_t>(nodes.size());
-  current = slot;
-  currentIndex = slot->index;
+  const uint32_t n = static_cast<uint32_t>(program.nodes.size());
+  st.current = slot;
+  st.currentIndex = slot->index;
   const uint8_t poisonAll = slot->preFailed ? 1 : 0;
   // Parameters change argument words of many tasks but rarely change
   // between replays: patch them here, once, and only when they differ, not
   // per task on the hot path. (Replays are serialized, so no task reads
   // argWords now; assign() reuses the capacity: no allocation.)
-  if (!paramsApplied || slot->params != appliedParams) {
-    for (const Patch &p : paramPatches)
-      argWords[p.argIndex] = slot->params[p.index];
-    appliedParams.assign(slot->params.begin(), slot->params.end());
-    paramsApplied = true;
-    replaysWithSameParams = 0;
-  } else if (replaysWithSameParams < UINT32_MAX) {
-    ++replaysWithSameParams;
+  if (!st.paramsApplied || slot->params != st.appliedParams) {
+    for (const Patch &p : program.paramPatches)
+      st.argWords[p.argIndex] = slot->params[p.index];
+    st.appliedParams.assign(slot->params.begin(), slot->params.end());
+    st.paramsApplied = true;
+    st.replaysWithSameParams = 0;
+  } else if (st.replaysWithSameParams < UINT32_MAX) {
+    ++st.replaysWithSameParams;
   }
   slot->deviceGraph = false;
   for (uint32_t i = 0; i < n; ++i) {
-    pending[i].store(initialPending[i], std::memory_order_relaxed);
-    poison[i].store(poisonAll, std::memory_order_relaxed);
-    skipped[i].store(0, std::memory_order_relaxed);
-    issued[i].store(0, std::memory_order_relaxed);
+    st.pending[i].store(program.initialPending[i], std::memory_order_relaxed);
+    st.poison[i].store(poisonAll, std::memory_order_relaxed);
+    st.skipped[i].store(0, std::memory_order_relaxed);
+    st.issued[i].store(0, std::memory_order_relaxed);
   }
-  failed.store(poisonAll != 0, std::memory_order_relaxed);
+  st.failed.store(poisonAll != 0, std::memory_order_relaxed);
   if (poisonAll) {
-    std::lock_guard<std::mutex> lock(failMu);
-    failMessage = slot->preMessage;
+    std::lock_guard<std::mutex> lock(st.failMu);
+    st.failMessage = slot->preMessage;
   }
-  finish.store(finishTarget, std::memory_order_relaxed);
-  if (tracing) {
-    for (Span &s : trace)
-      s = Span{};
-    traceStart = nowNs();
+  st.finish.store(program.finishTarget, std::memory_order_relaxed);
+  if (tracing.enabled) {
+    for (Tracing::Span &s : tracing.spans)
+      s = Tracing::Span{};
+    tracing.start = nowNs();
   }
-  if (finishTarget == 0) { // an empty graph
+  if (program.finishTarget == 0) { // an empty graph
     replayDone();
     return;
   }
-  if (!involved.empty()) {
+  if (!program.involved.empty()) {
     // A single-issuer graph is walked by one processor (issueAll).
-    const uint32_t *walkers = singleIssuer ? &issuerProc : involved.data();
+    const uint32_t *walkers =
+        program.singleIssuer ? &program.issuerProc : program.involved.data();
     const uint32_t numWalkers =
-        singleIssuer ? 1 : static_cast<uint32_t>(involved.size());
+        program.singleIssuer ? 1
+                             : static_cast<uint32_t>(program.involved.size());
     {
       std::lock_guard<std::mutex> lock(rt->idleMu);
-      busy += numWalkers;
+      st.busy += numWalkers;
     }
     // One global order of started replays in every inbox (see Processor).
     std::lock_guard<std::mutex> order(rt->startMu);
@@ -189,31 +197,31 @@ void tgrt_graph_impl::startReplay(ReplaySlot *slot) {
       proc.cv.notify_one();
     }
   }
-  for (uint32_t root : inlineRoots)
+  for (uint32_t root : program.inlineRoots)
     runInline(root);
 }
 
 void tgrt_graph_impl::replayDone() {
-  ReplaySlot *slot = current;
+  ReplaySlot *slot = st.current;
   tgrt_event_impl *done = slot->done;
   slot->done = nullptr;
-  if (tracing) {
-    lastTrace = trace; // same size: no allocation
-    lastTraceStart = traceStart;
-    haveTrace = true;
+  if (tracing.enabled) {
+    tracing.lastSpans = tracing.spans; // same size: no allocation
+    tracing.lastStart = tracing.start;
+    tracing.haveLast = true;
   }
-  lastReplayCaptured.store(slot->deviceGraph ? 1 : 0,
-                           std::memory_order_release);
-  bool isFailed = failed.load(std::memory_order_acquire);
+  recorder.lastReplayCaptured.store(slot->deviceGraph ? 1 : 0,
+                                    std::memory_order_release);
+  bool isFailed = st.failed.load(std::memory_order_acquire);
   std::string message;
   if (isFailed) {
-    std::lock_guard<std::mutex> lock(failMu);
-    message = failMessage;
+    std::lock_guard<std::mutex> lock(st.failMu);
+    message = st.failMessage;
   }
   {
-    std::lock_guard<std::mutex> lock(mu);
-    running = false;
-    freeSlots.push_back(slot);
+    std::lock_guard<std::mutex> lock(st.mu);
+    st.running = false;
+    st.freeSlots.push_back(slot);
   }
   done->trigger(isFailed, &message);
   done->release();
@@ -232,15 +240,15 @@ void tgrt_graph_impl::releaseBusy() {
   tgrt_runtime_impl *r = rt;
   {
     std::lock_guard<std::mutex> lock(r->idleMu);
-    --busy;
+    --st.busy;
   }
   r->idleCv.notify_all();
 }
 
 bool tgrt_graph_impl::blockedOnPreconditions() {
-  std::lock_guard<std::mutex> lock(mu);
+  std::lock_guard<std::mutex> lock(st.mu);
   bool blocked = false;
-  queued.forEach([&](ReplaySlot *s) {
+  st.queued.forEach([&](ReplaySlot *s) {
     if (s->preRemaining.load(std::memory_order_acquire) != 0)
       blocked = true;
   });
@@ -249,7 +257,7 @@ bool tgrt_graph_impl::blockedOnPreconditions() {
 
 void tgrt_graph_impl::waitIdle() {
   std::unique_lock<std::mutex> lock(rt->idleMu);
-  rt->idleCv.wait(lock, [&] { return busy == 0; });
+  rt->idleCv.wait(lock, [&] { return st.busy == 0; });
 }
 
 //===----------------------------------------------------------------------===//
@@ -257,7 +265,7 @@ void tgrt_graph_impl::waitIdle() {
 //===----------------------------------------------------------------------===//
 
 void tgrt_graph_impl::waitReady(uint32_t state, Processor &proc) {
-  std::atomic<int32_t> &counter = pending[state];
+  std::atomic<int32_t> &counter = st.pending[state];
   if (counter.load(std::memory_order_acquire) == 0)
     return;
   // Spin briefly, then yield (on an oversubscribed machine the thread we
@@ -282,10 +290,10 @@ void tgrt_graph_impl::waitReady(uint32_t state, Processor &proc) {
 }
 
 void tgrt_graph_impl::satisfy(uint32_t state) {
-  if (pending[state].fetch_sub(1, std::memory_order_seq_cst) != 1)
+  if (st.pending[state].fetch_sub(1, std::memory_order_seq_cst) != 1)
     return;
-  const uint32_t node = nodeOfState[state];
-  const XNode &x = nodes[node];
+  const uint32_t node = program.nodeOfState[state];
+  const XNode &x = program.nodes[node];
   if (x.exec == ExecKind::Inline)
     runInline(node);
   else
@@ -293,89 +301,108 @@ void tgrt_graph_impl::satisfy(uint32_t state) {
 }
 
 void tgrt_graph_impl::signalRange(uint32_t begin, uint32_t end) {
-  const uint32_t *s = succs.data();
+  const uint32_t *s = program.succs.data();
   for (uint32_t i = begin; i < end; ++i)
     satisfy(s[i]);
 }
 
 void tgrt_graph_impl::poisonSuccessors(uint32_t node) {
-  const XNode &x = nodes[node];
+  const XNode &x = program.nodes[node];
   for (uint32_t i = x.issueBegin; i < x.localEnd; ++i)
-    poison[succs[i]].store(1, std::memory_order_relaxed);
+    st.poison[program.succs[i]].store(1, std::memory_order_relaxed);
 }
 
 void tgrt_graph_impl::writeElse(uint32_t node) {
-  const XNode &x = nodes[node];
+  const XNode &x = program.nodes[node];
   for (uint32_t i = x.elseBegin; i < x.elseEnd; ++i)
-    __atomic_store_n(&slots[elseWrites[i].slot], elseWrites[i].bits,
-                     __ATOMIC_RELAXED);
-  skipped[x.state].store(1, std::memory_order_relaxed);
+    __atomic_store_n(&shared.slots[program.elseWrites[i].slot],
+                     program.elseWrites[i].bits, __ATOMIC_RELAXED);
+  st.skipped[x.state].store(1, std::memory_order_relaxed);
 }
 
 bool tgrt_graph_impl::evalPredicate(uint32_t node) {
-  const XNode &x = nodes[node];
+  const XNode &x = program.nodes[node];
   bool value = false;
   // Programs are checked at finalize; a malformed one reads as false.
-  evalPredProgram(predProgram.data() + x.predBegin, x.predLength, slots, value);
+  evalPredProgram(program.predProgram.data() + x.predBegin, x.predLength,
+                  shared.slots, value);
   return value;
 }
 
 void tgrt_graph_impl::prepareArgs(uint32_t node) {
-  const XNode &x = nodes[node];
+  const XNode &x = program.nodes[node];
   for (uint32_t i = x.patchBegin; i < x.patchEnd; ++i) {
-    const Patch &p = patches[i]; // task values only; params: startReplay
-    argWords[p.argIndex] = __atomic_load_n(&slots[p.index], __ATOMIC_RELAXED);
+    const Patch &p =
+        program.patches[i]; // task values only; params: startReplay
+    st.argWords[p.argIndex] =
+        __atomic_load_n(&shared.slots[p.index], __ATOMIC_RELAXED);
   }
 }
 
 int32_t tgrt_graph_impl::runKernel(uint32_t node, void *stream,
                                    const int32_t *guard, std::string &error) {
-  const XNode &x = nodes[node];
+  const XNode &x = program.nodes[node];
   prepareArgs(node);
   tgrt_task_context ctx; // every field set: the kernel sees no stale word
-  ctx.args = argWords.data() + x.argBegin;
+  ctx.args = st.argWords.data() + x.argBegin;
   ctx.num_args = x.numArgs;
   ctx.num_results = x.numResults;
-  ctx.results = slots + x.resultSlot;
-  ctx.results_device = slotsDevice + x.resultSlot;
+  ctx.results = shared.slots + x.resultSlot;
+  ctx.results_device = shared.slotsDevice + x.resultSlot;
   ctx.stream = stream;
   ctx.guard_device = guard;
   ctx.user_data = x.userData;
   ctx.task_name = x.name;
-  ctx.replay_index = currentIndex;
+  ctx.replay_index = st.currentIndex;
   ctx.processor = x.exec == ExecKind::Cpu ? x.proc : x.gpu;
   ctx.stream_index = x.streamLocal;
   ctx.internal = nullptr;
-  int32_t rc = x.fn(&ctx);
+  int32_t rc;
+  // A kernel that throws fails its task like one that returns nonzero: an
+  // exception must not unwind through a worker or stream thread (which
+  // would end the process) nor skip the replay's accounting. The try costs
+  // nothing on the path that does not throw.
+  try {
+    rc = x.fn(&ctx);
+  } catch (const std::exception &e) {
+    error = std::string("kernel threw: ") + e.what();
+    return -1;
+  } catch (...) {
+    error = "kernel threw an exception that is not a std::exception";
+    return -1;
+  }
   if (__builtin_expect(rc != 0, 0))
-    error = ctx.internal ? tlsTaskError : "kernel returned " + std::to_string(rc);
+    error =
+        ctx.internal ? tlsTaskError : "kernel returned " + std::to_string(rc);
   return rc;
 }
 
 void tgrt_graph_impl::recordFailure(uint32_t node, const std::string &message) {
-  recordGraphFailure("task '" + std::string(nodes[node].name) + "' (node " +
-                     std::to_string(node) + ") failed: " + message);
+  recordGraphFailure("task '" + std::string(program.nodes[node].name) +
+                     "' (node " + std::to_string(node) +
+                     ") st.failed: " + message);
 }
 
 void tgrt_graph_impl::recordGraphFailure(const std::string &message) {
-  std::lock_guard<std::mutex> lock(failMu);
-  if (!failed.load(std::memory_order_relaxed)) {
-    failMessage = message;
-    failed.store(true, std::memory_order_release);
+  std::lock_guard<std::mutex> lock(st.failMu);
+  if (!st.failed.load(std::memory_order_relaxed)) {
+    st.failMessage = message;
+    st.failed.store(true, std::memory_order_release);
   }
 }
 
 void tgrt_graph_impl::finishOne() {
-  if (finish.fetch_sub(1, std::memory_order_acq_rel) == 1)
+  if (st.finish.fetch_sub(1, std::memory_order_acq_rel) == 1)
     replayDone();
 }
 
 void tgrt_graph_impl::walk(Processor &proc) {
-  if (singleIssuer)
+  if (program.singleIssuer)
     return issueAll(proc);
   // A queued node's state index is its queue position.
-  const uint32_t begin = queueBegin[proc.id], end = queueBegin[proc.id + 1];
-  const uint32_t *q = queueNodes.data();
+  const uint32_t begin = program.queueBegin[proc.id],
+                 end = program.queueBegin[proc.id + 1];
+  const uint32_t *q = program.queueNodes.data();
   if (proc.kind == Processor::Kind::Cpu) {
     for (uint32_t pos = begin; pos != end; ++pos) {
       waitReady(pos, proc);
@@ -393,51 +420,93 @@ void tgrt_graph_impl::walk(Processor &proc) {
 void tgrt_graph_impl::copyEndpoints(const XNode &x, char *&dst,
                                     const char *&src) const {
   dst = static_cast<char *>(
-      x.dstParam >= 0 ? reinterpret_cast<void *>(current->params[x.dstParam])
+      x.dstParam >= 0 ? reinterpret_cast<void *>(st.current->params[x.dstParam])
                       : x.dst);
   src = static_cast<const char *>(
       x.srcParam >= 0
-          ? reinterpret_cast<const void *>(current->params[x.srcParam])
+          ? reinterpret_cast<const void *>(st.current->params[x.srcParam])
           : x.src);
 }
 
-void tgrt_graph_impl::executeCpu(uint32_t node) {
-  const XNode &x = nodes[node];
-  const bool traced = tracing;
-  if (traced)
-    trace[node].hostStart = nowNs();
-  if (poison[x.state].load(std::memory_order_relaxed)) {
+//===----------------------------------------------------------------------===//
+// What a node does
+//===----------------------------------------------------------------------===//
+
+template <tgrt_graph_impl::Site S>
+bool tgrt_graph_impl::runNode(uint32_t node, uint32_t stream) {
+  const XNode &x = program.nodes[node];
+  // Poisoned (a predecessor failed, or a precondition): no work, else
+  // values, and the poison spreads. Checked again on the device: with
+  // runahead a predecessor may fail after this node was issued.
+  if (st.poison[x.state].load(std::memory_order_relaxed)) {
     writeElse(node);
     poisonSuccessors(node);
-  } else if (x.predMode != PredNone && !evalPredicate(node)) {
-    writeElse(node);
-  } else if (x.kind == NodeKind::Task) {
-    std::string error; // empty: no allocation unless the kernel fails
-    if (runKernel(node, nullptr, nullptr, error) != 0) {
-      recordFailure(node, error);
-      writeElse(node); // a failed task's values are its else values
-      poisonSuccessors(node);
-    }
-  } else { // a host copy
-    char *dst;
-    const char *src;
-    copyEndpoints(x, dst, src);
-    if (x.bytes)
-      std::memmove(dst + x.dstOffset, src + x.srcOffset, x.bytes);
+    return true;
   }
+  // A predicate is decided where its mode says: by the host that runs (CPU
+  // op) or issues (wait mode) the op, or on the stream (guarded; with CUDA
+  // the guard kernel enqueued by enqueueWork decides instead). False: no
+  // work, else values; the node still completes after its dependences.
+  const bool decidesHere = S == Site::Host    ? x.predMode != PredNone
+                           : S == Site::Issue ? x.predMode == PredWait
+                                              : x.predMode == PredGuarded;
+  if (decidesHere && !evalPredicate(node)) {
+    writeElse(node);
+    return true;
+  }
+  std::string error; // empty: no allocation unless the work fails
+  if (S == Site::Issue) {
+    if (__builtin_expect(!enqueueWork(node, stream, error), 0)) {
+      failNode(node, error);
+      return false;
+    }
+  } else if (x.kind == NodeKind::Task) {
+    void *native =
+        S == Site::Device ? rt->backend->nativeStream(x.stream) : nullptr;
+    if (__builtin_expect(runKernel(node, native, nullptr, error) != 0, 0)) {
+      failNode(node, error);
+      return false;
+    }
+  } else {
+    hostCopy(x);
+  }
+  return true;
+}
+
+void tgrt_graph_impl::failNode(uint32_t node, const std::string &message) {
+  recordFailure(node, message);
+  writeElse(node); // a failed task's values are its else values
+  poisonSuccessors(node);
+}
+
+void tgrt_graph_impl::hostCopy(const XNode &x) {
+  char *dst;
+  const char *src;
+  copyEndpoints(x, dst, src);
+  if (x.bytes)
+    std::memmove(dst + x.dstOffset, src + x.srcOffset, x.bytes);
+}
+
+/// A CPU worker's step: run the node, then release its successors.
+void tgrt_graph_impl::executeCpu(uint32_t node) {
+  const XNode &x = program.nodes[node];
+  const bool traced = tracing.enabled;
   if (traced)
-    trace[node].hostEnd = nowNs();
-  issued[x.state].store(1, std::memory_order_release);
+    tracing.spans[node].hostStart = nowNs();
+  runNode<Site::Host>(node, 0);
+  if (traced)
+    tracing.spans[node].hostEnd = nowNs();
+  st.issued[x.state].store(1, std::memory_order_release);
   signalRange(x.issueBegin, x.completeEnd);
 }
 
 void tgrt_graph_impl::runInline(uint32_t node) {
-  const XNode &x = nodes[node];
-  if (tracing)
-    trace[node].hostStart = trace[node].hostEnd = nowNs();
-  if (poison[x.state].load(std::memory_order_relaxed))
+  const XNode &x = program.nodes[node];
+  if (tracing.enabled)
+    tracing.spans[node].hostStart = tracing.spans[node].hostEnd = nowNs();
+  if (st.poison[x.state].load(std::memory_order_relaxed))
     poisonSuccessors(node);
-  issued[x.state].store(1, std::memory_order_release);
+  st.issued[x.state].store(1, std::memory_order_release);
   signalRange(x.issueBegin, x.completeEnd);
   finishOne();
 }
@@ -446,46 +515,43 @@ void tgrt_graph_impl::runInline(uint32_t node) {
 // Issuing to streams
 //===----------------------------------------------------------------------===//
 
-void tgrt_graph_impl::issue(uint32_t node, Processor &proc) {
-  const XNode &x = nodes[node];
-  StreamBackend &backend = *rt->backend;
-  const bool traced = tracing;
-  if (traced)
-    trace[node].hostStart = nowNs();
-  backend.bindThread(x.stream);
+//===----------------------------------------------------------------------===//
+// Issuing to streams
+//===----------------------------------------------------------------------===//
 
-  const bool poisoned = poison[x.state].load(std::memory_order_relaxed) != 0;
-  bool run = !poisoned;
-  if (poisoned) {
-    writeElse(node);
-    poisonSuccessors(node);
-  } else if (x.predMode == PredWait && !evalPredicate(node)) {
-    writeElse(node); // skipped: its event still follows its dependences
-    run = false;
-  }
-  std::string error;
-  if (!enqueueWork(node, x.stream, run, error)) {
-    recordFailure(node, error);
-    writeElse(node);
-    poisonSuccessors(node);
-    // Its (poisoned) successors on other streams still wait on its event:
-    // record it now, so that they do not wait on an older record (with
-    // CUDA, perhaps one made inside a device-graph recording, which a
-    // normal stream may not wait on).
-    std::string ignored;
-    if (x.needsRecord)
-      backend.recordEvent(x.stream, x.event, ignored);
-  }
+void tgrt_graph_impl::issue(uint32_t node, Processor &proc) {
+  const XNode &x = program.nodes[node];
+  StreamBackend &backend = *rt->backend;
+  const bool traced = tracing.enabled;
   if (traced)
-    trace[node].hostEnd = nowNs();
-  issued[x.state].store(1, std::memory_order_release);
+    tracing.spans[node].hostStart = nowNs();
+  backend.bindThread(x.stream);
+  // The waits come first even when the node does no work: its event, and
+  // the stream order, still follow its dependences.
+  std::string error;
+  bool ok = enqueueWaits(node, x.stream, error);
+  if (ok)
+    ok = runNode<Site::Issue>(node, x.stream);
+  else
+    failNode(node, error);
+  // Recorded also after a failure: the (poisoned) successors on other
+  // streams wait on it, and must not wait on an older record (with CUDA,
+  // perhaps one made inside a device-graph recording, which a normal
+  // stream may not wait on).
+  if (x.needsRecord &&
+      backend.recordEvent(x.stream, x.event, error) != TGRT_OK && ok)
+    failNode(node, error);
+  if (traced)
+    tracing.spans[node].hostEnd = nowNs();
+  st.issued[x.state].store(1, std::memory_order_release);
   // Release device successors now: they may be issued before we run. (A
   // single issuer issues them next anyway, in topological order: their
   // counters would only wake idle stream threads.)
-  if (!singleIssuer)
+  if (!program.singleIssuer)
     signalRange(x.issueBegin, x.issueEnd);
   if (x.callbackAfter) {
-    CallbackRange *range = &callbackRanges[x.callbackRange];
+    auto *range =
+        const_cast<CallbackRange *>(&program.callbackRanges[x.callbackRange]);
     if (backend.enqueueHostFn(x.stream, &rangeDone, range, error) != TGRT_OK) {
       // Without a callback the replay could never finish: wait here instead.
       recordFailure(node, error);
@@ -497,205 +563,82 @@ void tgrt_graph_impl::issue(uint32_t node, Processor &proc) {
   (void)proc;
 }
 
-/// What a node puts on `stream` (its own, or its twin while recording):
-/// waits for its cross-stream device predecessors, its work (unless `run`
-/// is false), and the record of its event for cross-stream successors.
-/// Stops at the first error.
-bool tgrt_graph_impl::enqueueWork(uint32_t node, uint32_t stream, bool run,
-                                  std::string &error) {
-  const XNode &x = nodes[node];
+bool tgrt_graph_impl::enqueueWaits(uint32_t node, uint32_t stream,
+                                   std::string &error) {
+  const XNode &x = program.nodes[node];
   StreamBackend &backend = *rt->backend;
   // The predecessor was issued (its event recorded) before it released us,
   // so the wait sees that record.
   for (uint32_t i = x.waitBegin; i < x.waitEnd; ++i)
-    if (backend.waitEvent(stream, nodes[crossWaits[i]].event, error) !=
-        TGRT_OK)
+    if (backend.waitEvent(stream, program.nodes[program.crossWaits[i]].event,
+                          error) != TGRT_OK)
       return false;
-
-  if (run) {
-    if (backend.isEmulated()) {
-      // The body runs on the emulated stream, where it checks poison and
-      // guards at execution time, like device code would.
-      if (backend.enqueueHostFn(stream, &deviceBody, &deviceArgs[node],
-                                error) != TGRT_OK)
-        return false;
-    } else if (x.kind == NodeKind::Task) {
-      const int32_t *guard = nullptr;
-      if (x.predMode == PredGuarded) {
-        GuardLaunch launch;
-        launch.program = predDevice + x.predBegin;
-        launch.length = x.predLength;
-        launch.elses = elseDevice + x.elseBegin;
-        launch.numElses = x.elseEnd - x.elseBegin;
-        launch.slots = slotsDevice;
-        launch.flag = guardFlagsDevice + node;
-        guard = launch.flag;
-        if (backend.enqueueGuard(stream, launch, error) != TGRT_OK)
-          return false;
-      }
-      if (runKernel(node, backend.nativeStream(stream), guard, error) != 0)
-        return false;
-    } else {
-      char *dst;
-      const char *src;
-      copyEndpoints(x, dst, src);
-      if (x.bytes &&
-          backend.enqueueCopy(stream, dst + x.dstOffset, src + x.srcOffset,
-                              x.bytes, error) != TGRT_OK)
-        return false;
-    }
-  }
-  return !x.needsRecord ||
-         backend.recordEvent(stream, x.event, error) == TGRT_OK;
-}
-
-//===----------------------------------------------------------------------===//
-// Single issuer and device graphs
-//===----------------------------------------------------------------------===//
-//
-// An all-device graph on one GPU (planSingleIssuer) is issued by one thread,
-// the issuer of its first node, in topological order: every dependence is a
-// device dependence, released when its predecessor is issued, so that thread
-// never waits and no hand-off between issuer threads is paid per edge. When
-// every kernel is capturable, the second replay with the same parameters
-// records this issue into a device graph, and each later replay with those
-// parameters is one launch of it plus one completion callback.
-
-void tgrt_graph_impl::issueAll(Processor &proc) {
-  // tgrt_graph_set_capture since the last replay: drop the recording.
-  const uint32_t generation =
-      captureGeneration.load(std::memory_order_acquire);
-  if (generation != recordedGeneration) {
-    if (captured)
-      rt->backend->destroyCaptured(captured);
-    captured = nullptr;
-    recordedGeneration = generation;
-  }
-  if (capturable && captureEnabled.load(std::memory_order_relaxed) &&
-      !tracing && !failed.load(std::memory_order_relaxed)) {
-    // Recorded with these parameters: launch. Else record (again) once a
-    // parameter set repeats: a set used once is not worth a recording.
-    if (captured && capturedParams == appliedParams) {
-      if (launchDeviceGraph())
-        return;
-    } else if (replaysWithSameParams >= 1 && recordDeviceGraph() &&
-               launchDeviceGraph()) {
-      return;
-    }
-  }
-  for (uint32_t node : issueOrder)
-    if (nodes[node].exec == ExecKind::Stream) // joins: run by startReplay
-      issue(node, proc);
-}
-
-bool tgrt_graph_impl::recordDeviceGraph() {
-  StreamBackend &backend = *rt->backend;
-  std::string error;
-  void *token = nullptr;
-  const uint32_t numOthers = static_cast<uint32_t>(recordOthers.size());
-  backend.bindThread(recordOrigin);
-  bool ok = backend.beginCapture(recordOrigin, recordOthers.data(), numOthers,
-                                 token, error) == TGRT_OK;
-  for (uint32_t i = 0; ok && i < issueOrder.size(); ++i) {
-    const XNode &x = nodes[issueOrder[i]];
-    if (x.exec == ExecKind::Stream)
-      ok = enqueueWork(issueOrder[i], recordStreamOf[x.stream], true, error);
-  }
-  // Always ended, also after a failure: the backend leaves capture mode.
-  void *exec = captured;
-  ok = backend.endCapture(recordOrigin, recordOthers.data(), numOthers, token,
-                          ok, exec, error) == TGRT_OK &&
-       ok;
-  if (!ok) {
-    // Not recordable (a kernel that fails, or work the backend cannot
-    // record): issue node by node from now on.
-    if (captured)
-      backend.destroyCaptured(captured);
-    captured = nullptr;
-    capturable = false;
-    return false;
-  }
-  captured = exec;
-  capturedParams.assign(appliedParams.begin(), appliedParams.end());
   return true;
 }
 
-/// Launches the recording on the graph's first stream, followed by one
-/// completion callback. False (and recording switched off) if the launch
-/// fails: the caller then issues op by op.
-bool tgrt_graph_impl::launchDeviceGraph() {
+/// The work of a stream node, put on `stream` (its own, or its twin while
+/// recording).
+bool tgrt_graph_impl::enqueueWork(uint32_t node, uint32_t stream,
+                                  std::string &error) {
+  const XNode &x = program.nodes[node];
   StreamBackend &backend = *rt->backend;
-  std::string error;
-  if (backend.launchCaptured(captured, captureOrigin, error) != TGRT_OK) {
-    backend.destroyCaptured(captured);
-    captured = nullptr;
-    capturable = false;
-    return false;
+  if (backend.isEmulated()) {
+    // The body runs on the emulated stream, where runNode checks poison
+    // and guards at execution time, like device code would.
+    auto *arg = const_cast<DeviceBodyArg *>(&program.deviceArgs[node]);
+    return backend.enqueueHostFn(stream, &deviceBody, arg, error) == TGRT_OK;
   }
-  current->deviceGraph = true;
-  for (uint32_t i = 0, n = static_cast<uint32_t>(nodes.size()); i < n; ++i)
-    issued[i].store(1, std::memory_order_release);
-  // One completion callback stands for every stream's: of the finish
-  // count's callback ranges, one stays (startReplay's joins take theirs).
-  finish.fetch_sub(static_cast<int32_t>(callbackRanges.size()) - 1,
-                   std::memory_order_acq_rel);
-  if (backend.enqueueHostFn(captureOrigin, &deviceGraphDone, this, error) !=
-      TGRT_OK) {
-    recordGraphFailure("cannot enqueue the completion callback: " + error);
-    backend.synchronize();
-    finishOne();
+  if (x.kind == NodeKind::Task) {
+    const int32_t *guard = nullptr;
+    if (x.predMode == PredGuarded) {
+      // The device half of runNode's predicate rule: a one-thread kernel
+      // evaluates the predicate into a flag and writes the else values
+      // (GuardKernel.cu); the stream-ordered kernel tests the flag.
+      GuardLaunch launch;
+      launch.program = shared.predDevice + x.predBegin;
+      launch.length = x.predLength;
+      launch.elses = shared.elseDevice + x.elseBegin;
+      launch.numElses = x.elseEnd - x.elseBegin;
+      launch.slots = shared.slotsDevice;
+      launch.flag = shared.guardFlagsDevice + node;
+      guard = launch.flag;
+      if (backend.enqueueGuard(stream, launch, error) != TGRT_OK)
+        return false;
+    }
+    return runKernel(node, backend.nativeStream(stream), guard, error) == 0;
   }
-  return true;
+  char *dst;
+  const char *src;
+  copyEndpoints(x, dst, src);
+  return !x.bytes ||
+         backend.enqueueCopy(stream, dst + x.dstOffset, src + x.srcOffset,
+                             x.bytes, error) == TGRT_OK;
 }
 
-void tgrt_graph_impl::deviceGraphDone(void *arg) {
-  static_cast<tgrt_graph_impl *>(arg)->finishOne();
-}
-
+/// An emulated stream executing a node it was given (enqueueWork).
 void tgrt_graph_impl::deviceBody(void *arg) {
-  auto *a = static_cast<DeviceBodyArg *>(arg);
+  auto *a = static_cast<const DeviceBodyArg *>(arg);
   tgrt_graph_impl &g = *a->graph;
-  const uint32_t node = a->node;
-  const XNode &x = g.nodes[node];
-  const bool traced = g.tracing;
+  const bool traced = g.tracing.enabled;
   if (traced)
-    g.trace[node].devStart = nowNs();
-  if (g.poison[x.state].load(std::memory_order_relaxed)) {
-    g.writeElse(node);
-    g.poisonSuccessors(node);
-  } else if (x.predMode == PredGuarded && !g.evalPredicate(node)) {
-    g.writeElse(node);
-  } else if (x.kind == NodeKind::Task) {
-    std::string error;
-    if (g.runKernel(node, g.rt->backend->nativeStream(x.stream), nullptr,
-                    error) != 0) {
-      g.recordFailure(node, error);
-      g.writeElse(node);
-      g.poisonSuccessors(node);
-    }
-  } else {
-    char *dst;
-    const char *src;
-    g.copyEndpoints(x, dst, src);
-    if (x.bytes)
-      std::memmove(dst + x.dstOffset, src + x.srcOffset, x.bytes);
-  }
+    g.tracing.spans[a->node].devStart = nowNs();
+  g.runNode<Site::Device>(a->node, 0);
   if (traced)
-    g.trace[node].devEnd = nowNs();
+    g.tracing.spans[a->node].devEnd = nowNs();
 }
 
 void tgrt_graph_impl::rangeDone(void *arg) {
   auto *range = static_cast<CallbackRange *>(arg);
   tgrt_graph_impl &g = *range->graph;
-  const bool traced = g.tracing;
+  const bool traced = g.tracing.enabled;
   const uint64_t now = traced ? nowNs() : 0;
   for (uint32_t pos = range->queueBegin; pos < range->queueEnd; ++pos) {
-    uint32_t node = g.queueNodes[pos];
-    const XNode &x = g.nodes[node];
-    if (traced && g.trace[node].devEnd == 0) {
+    uint32_t node = g.program.queueNodes[pos];
+    const XNode &x = g.program.nodes[node];
+    if (traced && g.tracing.spans[node].devEnd == 0) {
       // CUDA: the device span ends no later than this callback.
-      g.trace[node].devStart = g.trace[node].hostEnd;
-      g.trace[node].devEnd = now;
+      g.tracing.spans[node].devStart = g.tracing.spans[node].hostEnd;
+      g.tracing.spans[node].devEnd = now;
     }
     g.signalRange(x.completeBegin, x.completeEnd);
   }

@@ -6,7 +6,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "Internal.h"
+#include "Runtime.h"
+#include "Graph.h"
 
 #include <cstdlib>
 

@@ -8,7 +8,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "Internal.h"
+#include "Graph.h"
 
 #include <cstdio>
 
@@ -35,7 +35,7 @@ std::string jsonEscape(const char *s) {
 } // namespace
 
 tgrt_status tgrt_graph_impl::writeTrace(const char *path) {
-  if (!haveTrace)
+  if (!tracing.haveLast)
     return setError(TGRT_ERROR_INVALID_STATE,
                     "tgrt_graph_write_trace: no traced replay has completed "
                     "(enable tracing with tgrt_graph_set_tracing first)");
@@ -71,7 +71,7 @@ tgrt_status tgrt_graph_impl::writeTrace(const char *path) {
                "{\"ph\":\"M\",\"pid\":1,\"name\":\"process_name\","
                "\"args\":{\"name\":\"tgraph %s\"}}",
                jsonEscape(name.c_str()).c_str());
-  for (uint32_t p : involved) {
+  for (uint32_t p : program.involved) {
     const Processor &proc = *rt->procs[p];
     if (proc.kind == Processor::Kind::Cpu) {
       laneName(p, proc.name);
@@ -80,7 +80,7 @@ tgrt_status tgrt_graph_impl::writeTrace(const char *path) {
       laneName(numProcs + p, proc.name + " (device)");
     }
   }
-  for (const XNode &x : nodes)
+  for (const XNode &x : program.nodes)
     if (x.exec == ExecKind::Inline) {
       laneName(inlineLane, "inline joins");
       break;
@@ -89,20 +89,22 @@ tgrt_status tgrt_graph_impl::writeTrace(const char *path) {
                   const char *cat) {
     if (start == 0)
       return;
-    double ts = static_cast<double>(start - lastTraceStart) / 1000.0;
+    double ts = static_cast<double>(start - tracing.lastStart) / 1000.0;
     double dur = end >= start ? static_cast<double>(end - start) / 1000.0 : 0;
     sep();
-    std::fprintf(f,
-                 "{\"ph\":\"X\",\"pid\":1,\"tid\":%u,\"name\":\"%s\","
-                 "\"cat\":\"%s\",\"ts\":%.3f,\"dur\":%.3f,"
-                 "\"args\":{\"node\":%u,\"skipped\":%s}}",
-                 lane, jsonEscape(nodes[node].name).c_str(), cat, ts, dur, node,
-                 skipped[nodes[node].state].load(std::memory_order_relaxed) ? "true"
-                                                               : "false");
+    std::fprintf(
+        f,
+        "{\"ph\":\"X\",\"pid\":1,\"tid\":%u,\"name\":\"%s\","
+        "\"cat\":\"%s\",\"ts\":%.3f,\"dur\":%.3f,"
+        "\"args\":{\"node\":%u,\"skipped\":%s}}",
+        lane, jsonEscape(program.nodes[node].name).c_str(), cat, ts, dur, node,
+        st.skipped[program.nodes[node].state].load(std::memory_order_relaxed)
+            ? "true"
+            : "false");
   };
-  for (uint32_t i = 0; i < nodes.size(); ++i) {
-    const XNode &x = nodes[i];
-    const Span &s = lastTrace[i];
+  for (uint32_t i = 0; i < program.numNodes(); ++i) {
+    const XNode &x = program.nodes[i];
+    const Tracing::Span &s = tracing.lastSpans[i];
     switch (x.exec) {
     case ExecKind::Cpu:
       span(x.proc, i, s.hostStart, s.hostEnd, "host");

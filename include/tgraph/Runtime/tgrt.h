@@ -35,7 +35,7 @@ extern "C" {
 typedef enum tgrt_status {
   TGRT_OK = 0,
   TGRT_ERROR_INVALID_ARGUMENT = 1, /* null pointer, bad enum, bad size */
-  TGRT_ERROR_INVALID_HANDLE = 2,   /* null or destroyed handle */
+  TGRT_ERROR_INVALID_HANDLE = 2,   /* null, destroyed or foreign handle */
   TGRT_ERROR_OUT_OF_RANGE = 3,     /* node/param/processor index too large */
   TGRT_ERROR_NOT_FOUND = 4,        /* kernel name not registered */
   TGRT_ERROR_INVALID_STATE = 5,    /* e.g. adding to a finalized graph */
@@ -58,6 +58,10 @@ TGRT_API const char *tgrt_status_string(tgrt_status status);
 
 /*===--- Handles ----------------------------------------------------------===*/
 
+/* Opaque: never dereference one. A graph handle is a generation-tagged
+ * entry of a table, not an address: once its graph is destroyed every call
+ * refuses it with TGRT_ERROR_INVALID_HANDLE (the check reads no freed
+ * memory), and it never names a graph created later. */
 typedef struct tgrt_runtime_impl *tgrt_runtime;
 typedef struct tgrt_graph_impl *tgrt_graph;
 typedef struct tgrt_event_impl *tgrt_event;
@@ -134,7 +138,9 @@ typedef struct tgrt_task_context {
 } tgrt_task_context;
 
 /* A kernel returns 0 on success. Nonzero fails the task: its dependents are
- * poisoned (not run) and the replay completes with TGRT_ERROR_TASK_FAILED. */
+ * poisoned (not run) and the replay completes with TGRT_ERROR_TASK_FAILED.
+ * A kernel (written in C++) that throws fails its task the same way; the
+ * replay's message is "kernel threw: " and the exception's what(). */
 typedef int32_t (*tgrt_kernel_fn)(tgrt_task_context *ctx);
 
 /* Attaches a message to the failure a kernel is about to return. */
@@ -198,7 +204,11 @@ typedef enum tgrt_pred_mode {
 /* Node ids are dense and 0-based in creation order; predicate ids likewise. */
 TGRT_API tgrt_status tgrt_graph_create(tgrt_runtime runtime, const char *name,
                                        tgrt_graph *out_graph);
-/* Waits for the graph's replays in flight, then frees it. */
+/* Waits for the graph's replays in flight, then frees it. Safe while other
+ * threads call tgrt_graph_replay (or any graph call) on it: a call that
+ * began before the destroy finishes first, and its replay is waited for;
+ * a call that comes later is refused with TGRT_ERROR_INVALID_HANDLE. A
+ * second destroy of the same handle is refused likewise. */
 TGRT_API tgrt_status tgrt_graph_destroy(tgrt_graph graph);
 
 /* Per-replay parameters: values passed to every tgrt_graph_replay that patch

@@ -1,0 +1,192 @@
+//===- ReliabilityTest.cpp - Faults the runtime must survive --------------===//
+//
+// A kernel that throws fails its task like one that returns an error: its
+// dependents are poisoned, independent work runs, the replay reports the
+// exception's message, and the next replay is fine.
+//
+//===----------------------------------------------------------------------===//
+
+#include "TestUtil.h"
+
+#include <atomic>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <vector>
+
+using namespace tgrt_test;
+
+namespace {
+
+struct ThrowState {
+  std::atomic<uint64_t> ran{0};
+  uint64_t throwOnReplay = 0;
+};
+
+int32_t throwStd(tgrt_task_context *ctx) {
+  auto *st = static_cast<ThrowState *>(ctx->user_data);
+  if (ctx->replay_index == st->throwOnReplay)
+    throw std::runtime_error("the disk is on fire");
+  return 0;
+}
+
+int32_t throwInt(tgrt_task_context *ctx) {
+  auto *st = static_cast<ThrowState *>(ctx->user_data);
+  if (ctx->replay_index == st->throwOnReplay)
+    throw 42;
+  return 0;
+}
+
+int32_t countRan(tgrt_task_context *ctx) {
+  static_cast<ThrowState *>(ctx->user_data)->ran++;
+  return 0;
+}
+
+// Tests a CPU kernel and an (emulated) GPU kernel that throw: each fails its
+// task with the exception's message, poisons its dependents, and the next
+// replay runs everything.
+TEST(Reliability, ThrowingKernelFailsItsTask) {
+  for (bool gpu : {false, true}) {
+    Runtime rt(2, 1, 2, 1);
+    ThrowState st;
+    ASSERT_TGRT(tgrt_register_cpu_kernel(rt, "throw", throwStd, &st));
+    ASSERT_TGRT(tgrt_register_gpu_kernel(rt, "gthrow", throwInt, &st,
+                                         TGRT_KERNEL_STREAM_ORDERED));
+    ASSERT_TGRT(tgrt_register_cpu_kernel(rt, "ran", countRan, &st));
+    tgrt_graph g;
+    ASSERT_TGRT(tgrt_graph_create(rt, "throws", &g));
+    uint32_t t, dep, indep;
+    ASSERT_TGRT(tgrt_graph_add_task(g, gpu ? "gthrow" : "throw",
+                                    gpu ? TGRT_PROC_GPU : TGRT_PROC_CPU, 0, 0,
+                                    1, &t));
+    ASSERT_TGRT(tgrt_graph_set_node_name(g, t, "thrower"));
+    ASSERT_TGRT(tgrt_graph_set_else_value(g, t, 0, 7));
+    ASSERT_TGRT(tgrt_graph_add_task(g, "ran", TGRT_PROC_CPU, 1, 0, 0, &dep));
+    ASSERT_TGRT(tgrt_graph_add_task(g, "ran", TGRT_PROC_CPU, 1, 0, 0, &indep));
+    ASSERT_TGRT(tgrt_graph_add_dep(g, t, dep, TGRT_DEP_HOST));
+    ASSERT_TGRT(tgrt_graph_finalize(g));
+    EXPECT_EQ(replayAndWait(g), TGRT_ERROR_TASK_FAILED);
+    std::string msg = tgrt_last_error();
+    EXPECT_NE(msg.find("task 'thrower'"), std::string::npos) << msg;
+    EXPECT_NE(msg.find(gpu ? "kernel threw an exception that is not a "
+                             "std::exception"
+                           : "kernel threw: the disk is on fire"),
+              std::string::npos)
+        << msg;
+    EXPECT_EQ(st.ran.load(), 1u); // only the independent task
+    uint64_t v = 0;
+    ASSERT_TGRT(tgrt_graph_get_result(g, t, 0, &v));
+    EXPECT_EQ(v, 7u); // a failed task's results are its else values
+    ASSERT_TGRT(replayAndWait(g));
+    EXPECT_EQ(st.ran.load(), 3u);
+    ASSERT_TGRT(tgrt_graph_destroy(g));
+  }
+}
+
+} // namespace
+
+namespace {
+
+// Tests a destroyed graph's handle is refused by every call, also once a new
+// graph (perhaps in the same table slot) exists, and never names that graph.
+TEST(Reliability, StaleGraphHandleIsRefused) {
+  Runtime rt(1);
+  std::atomic<uint64_t> count{0};
+  ASSERT_TGRT(tgrt_register_cpu_kernel(rt, "count", countKernel, &count));
+  tgrt_graph old;
+  ASSERT_TGRT(tgrt_graph_create(rt, "old", &old));
+  uint32_t n;
+  ASSERT_TGRT(tgrt_graph_add_task(old, "count", TGRT_PROC_CPU, 0, 0, 0, &n));
+  ASSERT_TGRT(tgrt_graph_finalize(old));
+  ASSERT_TGRT(tgrt_graph_destroy(old));
+  tgrt_graph fresh;
+  ASSERT_TGRT(tgrt_graph_create(rt, "fresh", &fresh));
+  ASSERT_TGRT(tgrt_graph_add_task(fresh, "count", TGRT_PROC_CPU, 0, 0, 0, &n));
+  ASSERT_TGRT(tgrt_graph_finalize(fresh));
+  EXPECT_NE(old, fresh);
+  EXPECT_EQ(tgrt_graph_replay(old, nullptr, 0, nullptr, 0, nullptr),
+            TGRT_ERROR_INVALID_HANDLE);
+  EXPECT_NE(std::string(tgrt_last_error()).find("not a live graph handle"),
+            std::string::npos)
+      << tgrt_last_error();
+  uint32_t num = 0;
+  EXPECT_EQ(tgrt_graph_num_nodes(old, &num), TGRT_ERROR_INVALID_HANDLE);
+  EXPECT_EQ(tgrt_graph_destroy(old), TGRT_ERROR_INVALID_HANDLE);
+  EXPECT_EQ(tgrt_graph_add_join(old, &n), TGRT_ERROR_INVALID_HANDLE);
+  // An event handle is not a graph handle.
+  tgrt_event e;
+  ASSERT_TGRT(tgrt_event_create(rt, &e));
+  EXPECT_EQ(tgrt_graph_wait_idle(reinterpret_cast<tgrt_graph>(e)),
+            TGRT_ERROR_INVALID_HANDLE);
+  ASSERT_TGRT(tgrt_event_release(e));
+  // The fresh graph is untouched by all of that.
+  ASSERT_TGRT(replayAndWait(fresh));
+  EXPECT_EQ(count.load(), 1u);
+  ASSERT_TGRT(tgrt_graph_destroy(fresh));
+}
+
+tgrt_graph buildSmall(tgrt_runtime rt, uint32_t i) {
+  tgrt_graph g = nullptr;
+  EXPECT_TGRT(tgrt_graph_create(rt, "churn", &g));
+  uint32_t a, b, c;
+  EXPECT_TGRT(tgrt_graph_add_task(g, "count", TGRT_PROC_CPU, i % 2, 0, 0, &a));
+  EXPECT_TGRT(tgrt_graph_add_task(g, "gcount", TGRT_PROC_GPU, 0, i % 2, 0, &b));
+  EXPECT_TGRT(tgrt_graph_add_task(g, "count", TGRT_PROC_CPU, 0, 0, 0, &c));
+  EXPECT_TGRT(tgrt_graph_add_dep(g, a, b, TGRT_DEP_HOST));
+  EXPECT_TGRT(tgrt_graph_add_dep(g, b, c, TGRT_DEP_HOST));
+  EXPECT_TGRT(tgrt_graph_finalize(g));
+  return g;
+}
+
+// Tests tgrt_graph_destroy racing tgrt_graph_replay on other threads: one
+// thread keeps replacing the graph (create, then destroy the old one) while
+// others replay whichever graph they saw last. Every replay is either
+// refused with TGRT_ERROR_INVALID_HANDLE (its graph was destroyed) or runs
+// to completion; nothing touches freed memory (the sanitizer builds run
+// this too).
+TEST(Reliability, DestroyRacingReplays) {
+  Runtime rt(2, 1, 2, 1);
+  std::atomic<uint64_t> count{0};
+  ASSERT_TGRT(tgrt_register_cpu_kernel(rt, "count", countKernel, &count));
+  ASSERT_TGRT(tgrt_register_gpu_kernel(rt, "gcount", countKernel, &count,
+                                       TGRT_KERNEL_STREAM_ORDERED));
+  std::atomic<tgrt_graph> current{buildSmall(rt, 0)};
+  std::atomic<bool> stop{false};
+  std::atomic<uint64_t> ran{0}, refused{0}, wrong{0};
+  std::vector<std::thread> replayers;
+  for (int t = 0; t < 3; ++t)
+    replayers.emplace_back([&] {
+      while (!stop.load()) {
+        tgrt_graph g = current.load();
+        tgrt_event done = nullptr;
+        tgrt_status s = tgrt_graph_replay(g, nullptr, 0, nullptr, 0, &done);
+        if (s == TGRT_ERROR_INVALID_HANDLE) {
+          ++refused;
+          continue;
+        }
+        if (s != TGRT_OK || waitEvent(done) != TGRT_OK) {
+          ++wrong;
+          continue;
+        }
+        tgrt_event_release(done);
+        ++ran;
+      }
+    });
+  const int kGraphs = 200;
+  for (int i = 1; i <= kGraphs; ++i) {
+    tgrt_graph old = current.exchange(buildSmall(rt, i));
+    EXPECT_TGRT(tgrt_graph_destroy(old));
+    // A handle destroyed is refused from then on, by every thread.
+    EXPECT_EQ(tgrt_graph_replay(old, nullptr, 0, nullptr, 0, nullptr),
+              TGRT_ERROR_INVALID_HANDLE);
+  }
+  stop = true;
+  for (std::thread &t : replayers)
+    t.join();
+  EXPECT_TGRT(tgrt_graph_destroy(current.load()));
+  EXPECT_EQ(wrong.load(), 0u);
+  EXPECT_GT(ran.load(), 0u);
+  EXPECT_EQ(count.load(), 3 * ran.load()); // every accepted replay ran whole
+}
+
+} // namespace
