@@ -35,7 +35,7 @@ int32_t harmlessKernel(tgrt_task_context *ctx) {
   // A value derived from the first argument, so that predicates from values
   // see both true and false.
   for (uint32_t i = 0; i < ctx->num_results; ++i)
-    ctx->results[i] = ctx->num_args ? (ctx->args[0] >> i) & 1 : 0;
+    ctx->results[i] = ctx->num_args ? (ctx->args[0] >> (i % 64)) & 1 : 0;
   return 0;
 }
 
