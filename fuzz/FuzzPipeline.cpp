@@ -7,6 +7,13 @@
 // failures) are expected and swallowed; crashes, sanitizer reports, hangs
 // and leaks are bugs.
 //
+// The lowering's output is then checked against the runtime: every graph
+// program it emits (mode=program) must build with tgrt_graph_build on a
+// runtime of the module's machine (emulated streams) with the module's
+// kernels registered (harmless bodies), and a graph without arguments is
+// replayed once. A refusal is a contract bug between compiler and runtime
+// and aborts.
+//
 // An optional first line sets the pipeline's machine and the lowering mode:
 //   // fuzz-options: cpus=2 gpus=1 streams-per-gpu=2 copy-streams=1 mode=calls
 // (each key optional; values are clamped to -1..64, -1 = the module's).
@@ -25,14 +32,18 @@
 #include "mlir/Pass/PassManager.h"
 #include "tgraph/Conversion/Passes.h"
 #include "tgraph/Dialect/TGraph/TGraphOps.h"
+#include "tgraph/Runtime/tgrt.h"
 #include "tgraph/Transforms/Passes.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <cstdint>
+#include <cstdio>
 #include <cstdlib>
+#include <map>
 #include <string>
+#include <vector>
 
 using namespace mlir;
 
@@ -73,6 +84,109 @@ bool allScheduled(ModuleOp module) {
     if (!graph->hasAttr("tgraph.scheduled"))
       return false;
   return true;
+}
+
+/// What the runtime check needs of the scheduled module (the lowering
+/// replaces the graphs).
+struct ScheduledModule {
+  tgraph::MachineAttr machine;
+  struct Kernel {
+    std::string name;
+    bool gpu, streamOrdered;
+  };
+  std::vector<Kernel> kernels;
+  std::map<std::string, bool> graphHasArgs;
+};
+
+ScheduledModule describe(ModuleOp module) {
+  ScheduledModule m;
+  m.machine = module->getAttrOfType<tgraph::MachineAttr>("tgraph.machine");
+  for (tgraph::KernelOp kernel : module.getOps<tgraph::KernelOp>())
+    m.kernels.push_back({kernel.getSymName().str(),
+                         kernel.getTarget() == tgraph::Target::gpu,
+                         kernel.getStreamOrdered()});
+  for (tgraph::GraphOp graph : module.getOps<tgraph::GraphOp>())
+    m.graphHasArgs[graph.getSymName().str()] =
+        graph.getBodyBlock().getNumArguments() != 0;
+  return m;
+}
+
+int32_t harmlessKernel(tgrt_task_context *ctx) {
+  for (uint32_t i = 0; i < ctx->num_results; ++i)
+    ctx->results[i] = 0;
+  return 0;
+}
+
+[[noreturn]] void contractFailure(const std::string &graph, const char *what) {
+  std::fprintf(stderr,
+               "fuzz: the runtime refused graph @%s as lowered by "
+               "convert-tgraph-to-runtime: %s: %s\n",
+               graph.c_str(), what, tgrt_last_error());
+  std::abort();
+}
+
+/// Builds (and, without arguments, replays) every graph program of the
+/// lowered module on a runtime of the scheduled module's machine.
+void checkPrograms(ModuleOp lowered, const ScheduledModule &scheduled) {
+  std::map<std::string, std::pair<std::string, std::string>> programs;
+  for (LLVM::GlobalOp global : lowered.getOps<LLVM::GlobalOp>()) {
+    auto value = dyn_cast_or_null<StringAttr>(global.getValueOrNull());
+    if (!value)
+      continue;
+    llvm::StringRef name = global.getSymName();
+    if (name.consume_front("__tgraph_program_"))
+      programs[name.str()].first = value.getValue().str();
+    else if (name.consume_front("__tgraph_strings_"))
+      programs[name.str()].second = value.getValue().str();
+  }
+  if (programs.empty())
+    return;
+  tgrt_config config;
+  tgrt_config_init(&config);
+  if (scheduled.machine) {
+    config.num_cpu_workers = scheduled.machine.getCpus();
+    config.num_gpus = scheduled.machine.getGpus();
+    config.streams_per_gpu = scheduled.machine.getStreamsPerGpu();
+    config.copy_streams_per_gpu = scheduled.machine.getCopyStreams();
+  } else {
+    config.num_cpu_workers = 2;
+  }
+  // A thread per worker and per emulated stream: keep it small.
+  if (config.num_cpu_workers > 8 || config.num_gpus > 2 ||
+      config.streams_per_gpu > 8 || config.copy_streams_per_gpu > 4)
+    return;
+  config.stream_mode = TGRT_STREAMS_EMULATED;
+  tgrt_runtime rt = nullptr;
+  if (tgrt_runtime_create(&config, &rt) != TGRT_OK)
+    return; // e.g. a machine the runtime does not take (0 streams)
+  for (const ScheduledModule::Kernel &k : scheduled.kernels) {
+    if (k.gpu)
+      tgrt_register_gpu_kernel(rt, k.name.c_str(), harmlessKernel, nullptr,
+                               k.streamOrdered ? TGRT_KERNEL_STREAM_ORDERED
+                                               : 0);
+    else
+      tgrt_register_cpu_kernel(rt, k.name.c_str(), harmlessKernel, nullptr);
+  }
+  for (const auto &[graph, program] : programs) {
+    const std::string &bytes = program.first;
+    const std::string &strings = program.second;
+    tgrt_graph g = nullptr;
+    if (tgrt_graph_build(rt, graph.c_str(),
+                         reinterpret_cast<const uint8_t *>(bytes.data()),
+                         bytes.size(), strings.data(), strings.size(),
+                         &g) != TGRT_OK)
+      contractFailure(graph, "tgrt_graph_build");
+    auto it = scheduled.graphHasArgs.find(graph);
+    if (it != scheduled.graphHasArgs.end() && !it->second) {
+      tgrt_event done = nullptr;
+      if (tgrt_graph_replay(g, nullptr, 0, nullptr, 0, &done) != TGRT_OK)
+        contractFailure(graph, "tgrt_graph_replay");
+      tgrt_event_wait(done);
+      tgrt_event_release(done);
+    }
+    tgrt_graph_destroy(g);
+  }
+  tgrt_runtime_destroy(rt);
 }
 
 LogicalResult lower(MLIRContext &context, ModuleOp module, bool callsMode) {
@@ -139,6 +253,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     return 0;
   // The printers of the scheduled form (what tgraph-opt would print).
   module->print(llvm::nulls());
-  (void)lower(context, *module, fuzzOptions.callsMode);
+  const ScheduledModule scheduled = describe(*module);
+  if (succeeded(lower(context, *module, fuzzOptions.callsMode)) &&
+      !fuzzOptions.callsMode)
+    checkPrograms(*module, scheduled);
   return 0;
 }

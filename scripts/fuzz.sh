@@ -43,6 +43,9 @@ for t in $targets; do
   bin="$dir/bin/tgraph-fuzz-$t"
   mkdir -p "$artifacts/$t"
   flags=(-timeout=10 -rss_limit_mb=2048 -artifact_prefix="$artifacts/$t/")
+  if [ -f "$root/fuzz/$t.dict" ]; then
+    flags+=(-dict="$root/fuzz/$t.dict")
+  fi
 
   # 1. The regression inputs: each file once.
   regressions=()
