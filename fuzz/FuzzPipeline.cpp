@@ -38,6 +38,10 @@
 #include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/raw_ostream.h"
 
+#ifdef TGRAPH_FUZZ_GENERATE
+#include "ModuleGenerator.h"
+#endif
+
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -217,7 +221,15 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   // 100 KB module is not a smaller test case than a 16 KB one.
   if (size > (16 << 10))
     return -1;
+#ifdef TGRAPH_FUZZ_GENERATE
+  // tgraph-fuzz-pipeline-gen: the bytes choose a well-formed module.
+  std::string text = tgraph_fuzz::generateModule(data, size);
+  static const bool print = std::getenv("TGRAPH_FUZZ_PRINT") != nullptr;
+  if (print)
+    std::fprintf(stderr, "%s", text.c_str());
+#else
   std::string text(reinterpret_cast<const char *>(data), size);
+#endif
   const FuzzOptions fuzzOptions = readOptions(text);
 
   DialectRegistry registry;
@@ -233,8 +245,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
       llvm::MemoryBuffer::getMemBufferCopy(text, "fuzz-input"), llvm::SMLoc());
   ParserConfig config(&context);
   OwningOpRef<ModuleOp> module = parseSourceFile<ModuleOp>(sourceMgr, config);
-  if (!module)
+  if (!module) {
+#ifdef TGRAPH_FUZZ_GENERATE
+    if (print)
+      std::fprintf(stderr, "fuzz: the generated module does not parse\n");
+#endif
     return 0;
+  }
 
   // Already scheduled input (as in the Conversion tests): lower it as is too.
   if (allScheduled(*module)) {
@@ -249,8 +266,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   pipeline.streamsPerGpu = fuzzOptions.streamsPerGpu;
   pipeline.copyStreams = fuzzOptions.copyStreams;
   tgraph::buildPipeline(pm, pipeline);
-  if (failed(pm.run(*module)))
+  if (failed(pm.run(*module))) {
+#ifdef TGRAPH_FUZZ_GENERATE
+    if (print)
+      std::fprintf(stderr, "fuzz: the pipeline failed\n");
+#endif
     return 0;
+  }
   // The printers of the scheduled form (what tgraph-opt would print).
   module->print(llvm::nulls());
   const ScheduledModule scheduled = describe(*module);

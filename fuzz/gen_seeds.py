@@ -14,6 +14,8 @@ corpus/graph-build/  the graph programs convert-tgraph-to-runtime emits for
                      machine: 2 CPUs, 1 GPU with 2 streams and 1 copy stream),
                      as LEB128(strings size) + strings + program, plus a few
                      hand-made programs.
+corpus/pipeline-gen/ pseudo-random byte strings (the generator makes any
+                     input a module).
 corpus/capi/         a few byte strings (FuzzedDataProvider input is opaque:
                      libFuzzer grows this corpus itself).
 
@@ -154,7 +156,7 @@ def main():
     tgraph_opt = sys.argv[1] if len(sys.argv) > 1 else shutil.which("tgraph-opt")
     if not tgraph_opt:
         sys.exit("gen_seeds.py: give the path of tgraph-opt")
-    for sub in ("pipeline", "graph-build", "capi"):
+    for sub in ("pipeline", "pipeline-gen", "graph-build", "capi"):
         shutil.rmtree(os.path.join(CORPUS, sub), ignore_errors=True)
 
     seen_progs = set()
@@ -178,6 +180,15 @@ def main():
     for data in (b"", b"\0" * 16, bytes(range(256)), b"\xff" * 64,
                  bytes((i * 37) & 0xFF for i in range(512))):
         write(os.path.join(CORPUS, "capi"), data)
+    # pipeline-gen: the bytes only steer ModuleGenerator.h; a few
+    # pseudo-random strings of a few sizes (deterministic).
+    state = 12345
+    for n in (32, 64, 128, 200, 256, 300, 400, 512, 768, 1024):
+        data = bytearray()
+        for _ in range(n):
+            state = (state * 1103515245 + 12345) & 0x7FFFFFFF
+            data.append(state >> 16 & 0xFF)
+        write(os.path.join(CORPUS, "pipeline-gen"), bytes(data))
     print("pipeline seeds:", n_pipeline)
     print("graph-build seeds:", len(seen_progs) + len(hand_made()))
     print("names in string tables:", " ".join(sorted(kernels)))

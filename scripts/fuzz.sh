@@ -6,16 +6,16 @@
 # repository). Fails on any crash, sanitizer report, timeout, leak or
 # out-of-memory. See fuzz/README.md.
 #
-#   scripts/fuzz.sh [seconds-per-target]    default 20 (about a minute in all)
+#   scripts/fuzz.sh [seconds-per-target]    default 15 (about a minute in all)
 #   TGRAPH_FUZZ_TARGETS="capi graph-build"  runs only those targets
 #   TGRAPH_FUZZ_BUILD_DIR=...               default build-fuzz
 #   TGRAPH_JOBS=N                           build parallelism (default 2)
 # Crash inputs land in $TGRAPH_FUZZ_BUILD_DIR/fuzz-artifacts/<target>/.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-seconds=${1:-20}
+seconds=${1:-15}
 dir=${TGRAPH_FUZZ_BUILD_DIR:-$root/build-fuzz}
-targets=${TGRAPH_FUZZ_TARGETS:-"pipeline graph-build capi"}
+targets=${TGRAPH_FUZZ_TARGETS:-"pipeline pipeline-gen graph-build capi"}
 
 "$root/scripts/deps.sh"
 if [ ! -f "$dir/build.ninja" ]; then
