@@ -121,6 +121,41 @@ int32_t harmlessKernel(tgrt_task_context *ctx) {
   return 0;
 }
 
+/// A runtime of `config` with `kernels` registered. Starting one (a thread
+/// per worker and emulated stream) costs more than compiling a small
+/// module, so the last few are kept (their threads sleep when idle); the
+/// generated modules always declare the same kernels.
+tgrt_runtime runtimeFor(const tgrt_config &config,
+                        const std::vector<ScheduledModule::Kernel> &kernels) {
+  std::string key = std::to_string(config.num_cpu_workers) + "/" +
+                    std::to_string(config.num_gpus) + "/" +
+                    std::to_string(config.streams_per_gpu) + "/" +
+                    std::to_string(config.copy_streams_per_gpu);
+  for (const ScheduledModule::Kernel &k : kernels)
+    key += " " + k.name + (k.gpu ? (k.streamOrdered ? ":gs" : ":g") : ":c");
+  static std::vector<std::pair<std::string, tgrt_runtime>> cache;
+  for (auto &[cachedKey, cachedRuntime] : cache)
+    if (cachedKey == key)
+      return cachedRuntime;
+  tgrt_runtime rt = nullptr;
+  if (tgrt_runtime_create(&config, &rt) != TGRT_OK)
+    return nullptr;
+  for (const ScheduledModule::Kernel &k : kernels) {
+    if (k.gpu)
+      tgrt_register_gpu_kernel(rt, k.name.c_str(), harmlessKernel, nullptr,
+                               k.streamOrdered ? TGRT_KERNEL_STREAM_ORDERED
+                                               : 0);
+    else
+      tgrt_register_cpu_kernel(rt, k.name.c_str(), harmlessKernel, nullptr);
+  }
+  if (cache.size() == 8) {
+    tgrt_runtime_destroy(cache.front().second);
+    cache.erase(cache.begin());
+  }
+  cache.push_back({key, rt});
+  return rt;
+}
+
 [[noreturn]] void contractFailure(const std::string &graph, const char *what) {
   std::fprintf(stderr,
                "fuzz: the runtime refused graph @%s as lowered by "
@@ -160,17 +195,9 @@ void checkPrograms(ModuleOp lowered, const ScheduledModule &scheduled) {
       config.streams_per_gpu > 8 || config.copy_streams_per_gpu > 4)
     return;
   config.stream_mode = TGRT_STREAMS_EMULATED;
-  tgrt_runtime rt = nullptr;
-  if (tgrt_runtime_create(&config, &rt) != TGRT_OK)
+  tgrt_runtime rt = runtimeFor(config, scheduled.kernels);
+  if (!rt)
     return; // e.g. a machine the runtime does not take (0 streams)
-  for (const ScheduledModule::Kernel &k : scheduled.kernels) {
-    if (k.gpu)
-      tgrt_register_gpu_kernel(rt, k.name.c_str(), harmlessKernel, nullptr,
-                               k.streamOrdered ? TGRT_KERNEL_STREAM_ORDERED
-                                               : 0);
-    else
-      tgrt_register_cpu_kernel(rt, k.name.c_str(), harmlessKernel, nullptr);
-  }
   for (const auto &[graph, program] : programs) {
     const std::string &bytes = program.first;
     const std::string &strings = program.second;
@@ -190,7 +217,6 @@ void checkPrograms(ModuleOp lowered, const ScheduledModule &scheduled) {
     }
     tgrt_graph_destroy(g);
   }
-  tgrt_runtime_destroy(rt);
 }
 
 LogicalResult lower(MLIRContext &context, ModuleOp module, bool callsMode) {
