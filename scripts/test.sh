@@ -3,6 +3,7 @@
 # then the runtime tests again under AddressSanitizer+UBSan and under
 # ThreadSanitizer. Installs missing packages first. Works from any state.
 #   TGRAPH_SKIP_SANITIZERS=1  skips the two sanitizer builds.
+#   TGRAPH_SKIP_FUZZ=1        skips the fuzz targets (scripts/fuzz.sh).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 "$root/scripts/build.sh"
@@ -24,4 +25,8 @@ if [ "${TGRAPH_SKIP_SANITIZERS:-0}" != 1 ]; then
     UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1" \
       ctest --test-dir "$dir" --output-on-failure -j2
   done
+fi
+
+if [ "${TGRAPH_SKIP_FUZZ:-0}" != 1 ]; then
+  "$root/scripts/fuzz.sh"
 fi
