@@ -10,6 +10,14 @@
 // failing call makes the instantiate function return null, and
 // tgrt_last_error() names the problem.
 //
+// The compiler decides, the lowering carries: each task and copy gets its
+// queue position (tgrt_graph_set_queue_pos) and each op its dependency count
+// (tgrt_graph_expect_deps) from tgraph-schedule's attributes, one add_dep
+// per distinct awaited op with the kind tgraph-mark-runahead chose. What
+// the runtime would refuse (a missing or inconsistent position, a count
+// that does not match the awaits, a device dependence or a guarded
+// predicate its backends cannot honour) is reported here, on the op.
+//
 //===----------------------------------------------------------------------===//
 
 #include "mlir/Conversion/ArithToLLVM/ArithToLLVM.h"
@@ -19,8 +27,10 @@
 #include "mlir/IR/Matchers.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Pass/PassRegistry.h"
+#include "tgraph/Analysis/MachineModel.h"
 #include "tgraph/Conversion/Passes.h"
 #include "tgraph/Runtime/tgrt.h"
+#include "llvm/ADT/MapVector.h"
 #include "llvm/ADT/StringMap.h"
 #include "llvm/Support/LEB128.h"
 
@@ -128,6 +138,8 @@ private:
   LogicalResult lowerCopy(CopyOp copy);
   LogicalResult lowerJoin(JoinOp join);
   LogicalResult lowerAwaits(Operation *op, unsigned node);
+  LogicalResult setQueuePos(Operation *op, unsigned node);
+  LogicalResult checkQueues();
   FailureOr<unsigned> lowerPredicate(Value pred);
   LogicalResult setPredicate(Operation *op, unsigned node);
   /// The runtime processor of an op: tgrt_proc_kind, index, stream.
@@ -138,6 +150,19 @@ private:
   FailureOr<Processor> processorOf(Operation *op);
 };
 } // namespace
+
+/// A short name for an op in diagnostics: `task @k (line 3)`, `copy`.
+static std::string describeOp(Operation *op) {
+  std::string s;
+  llvm::raw_string_ostream os(s);
+  if (auto task = dyn_cast<TaskOp>(op))
+    os << "task @" << task.getKernel();
+  else
+    os << op->getName().stripDialect();
+  if (auto loc = dyn_cast<FileLineColLoc>(op->getLoc()))
+    os << " (line " << loc.getLine() << ")";
+  return s;
+}
 
 std::string mlir::tgraph::instantiateFunctionName(StringRef graph) {
   return ("tgraph_instantiate_" + graph).str();
@@ -292,14 +317,17 @@ LogicalResult GraphLowering::lowerAwaits(Operation *op, unsigned node) {
     kinds = task.getDepKindsAttr();
   else if (auto copy = dyn_cast<CopyOp>(op))
     kinds = copy.getDepKindsAttr();
+  // One dependence per distinct producer (host if any of its awaits is),
+  // in the order of the first await: what tgraph.dep_count counts.
+  llvm::SmallMapVector<Operation *, int32_t, 4> producers;
   for (auto [i, event] :
        llvm::enumerate(cast<AwaitOpInterface>(op).getAwaitedEvents())) {
     // External preconditions gate the whole replay; immediate events are
     // already done.
     if (isa<BlockArgument>(event) || event.getDefiningOp<ImmediateOp>())
       continue;
-    auto producer = nodeIds.find(event.getDefiningOp());
-    if (producer == nodeIds.end())
+    Operation *producer = event.getDefiningOp();
+    if (!nodeIds.count(producer))
       return op->emitOpError("awaits an event the runtime lowering cannot "
                              "name; only tasks, copies, joins, immediate "
                              "events and graph arguments are supported");
@@ -308,14 +336,72 @@ LogicalResult GraphLowering::lowerAwaits(Operation *op, unsigned node) {
       if (auto k = dyn_cast<DepKindAttr>(kinds[i]))
         kind = k.getValue() == DepKind::device ? TGRT_DEP_DEVICE
                                                : TGRT_DEP_HOST;
-    // A device dependence on the same stream needs nothing: the stream runs
-    // its queue in order, and the runtime keeps the creation (block) order.
-    auto here = op->getAttrOfType<ProcAttr>("placement");
-    if (kind == TGRT_DEP_DEVICE && here && here.isGpu() &&
-        here == event.getDefiningOp()->getAttrOfType<ProcAttr>("placement"))
-      continue;
+    if (kind == TGRT_DEP_DEVICE && !canAwaitOnDevice(producer, op))
+      return op->emitOpError("awaits ")
+             << describeOp(producer)
+             << " with a device dependence, but only stream-ordered ops on "
+                "streams of one GPU can be ordered on the device; make it "
+                "`host` (tgraph-mark-runahead does)";
+    auto [it, inserted] = producers.try_emplace(producer, kind);
+    if (!inserted && kind == TGRT_DEP_HOST)
+      it->second = TGRT_DEP_HOST;
+  }
+  if (auto count = op->getAttrOfType<IntegerAttr>("tgraph.dep_count")) {
+    if (uint64_t(count.getInt()) != producers.size())
+      return op->emitOpError("has tgraph.dep_count = ")
+             << count.getInt() << " but awaits " << producers.size()
+             << " distinct ops of graph @" << graph.getSymName()
+             << "; run tgraph-schedule again";
+  }
+  for (auto [producer, kind] : producers)
     call("tgrt_graph_add_dep",
-         {graphArg(), i32(producer->second), i32(node), i32(kind)});
+         {graphArg(), i32(nodeIds.lookup(producer)), i32(node), i32(kind)});
+  if (op->hasAttr("tgraph.dep_count"))
+    call("tgrt_graph_expect_deps",
+         {graphArg(), i32(node), i32(producers.size())});
+  return success();
+}
+
+LogicalResult GraphLowering::setQueuePos(Operation *op, unsigned node) {
+  auto pos = op->getAttrOfType<IntegerAttr>("tgraph.queue_pos");
+  call("tgrt_graph_set_queue_pos", {graphArg(), i32(node), i32(pos.getInt())});
+  return success();
+}
+
+/// Every task and copy has a queue position, and the positions of each
+/// processor are exactly 0..k-1: the runtime runs queues as given.
+LogicalResult GraphLowering::checkQueues() {
+  llvm::DenseMap<Attribute, SmallVector<Operation *>> queues;
+  for (Operation &op : graph.getBodyBlock()) {
+    if (!isa<TaskOp, CopyOp>(op))
+      continue;
+    auto placement = op.getAttrOfType<ProcAttr>("placement");
+    if (!placement)
+      return op.emitOpError("has no placement; run tgraph-pipeline (or "
+                            "tgraph-assign-processors) before "
+                            "convert-tgraph-to-runtime");
+    if (!op.getAttrOfType<IntegerAttr>("tgraph.queue_pos"))
+      return op.emitOpError("has no tgraph.queue_pos in scheduled graph @")
+             << graph.getSymName()
+             << "; run tgraph-schedule before convert-tgraph-to-runtime";
+    queues[placement].push_back(&op);
+  }
+  for (auto &[placement, ops] : queues) {
+    SmallVector<Operation *> slots(ops.size(), nullptr);
+    for (Operation *op : ops) {
+      int64_t pos = op->getAttrOfType<IntegerAttr>("tgraph.queue_pos").getInt();
+      if (pos >= int64_t(ops.size()))
+        return op->emitOpError("has tgraph.queue_pos ")
+               << pos << " but " << placement << " runs " << ops.size()
+               << " ops of graph @" << graph.getSymName()
+               << " (positions 0.." << ops.size() - 1
+               << "); run tgraph-schedule";
+      if (slots[pos])
+        return op->emitOpError("has tgraph.queue_pos ")
+               << pos << ", as does " << describeOp(slots[pos]) << " on "
+               << placement << "; run tgraph-schedule";
+      slots[pos] = op;
+    }
   }
   return success();
 }
@@ -377,6 +463,11 @@ LogicalResult GraphLowering::setPredicate(Operation *op, unsigned node) {
   auto mode = op->getAttrOfType<PredModeAttr>("pred_mode");
   int32_t m = mode && mode.getValue() == PredMode::guarded ? TGRT_PRED_GUARDED
                                                            : TGRT_PRED_WAIT;
+  if (m == TGRT_PRED_GUARDED && !canGuard(op))
+    return op->emitOpError("is guarded, but only a GPU task of a "
+                           "stream-ordered kernel can check its predicate on "
+                           "the device; make it `wait` "
+                           "(tgraph-mark-runahead does)");
   call("tgrt_graph_set_predicate", {graphArg(), i32(node), i32(*id), i32(m)});
   if (ArrayAttr elseValues = predicated.getElseValuesAttr()) {
     for (auto [i, attr] : llvm::enumerate(elseValues)) {
@@ -402,6 +493,8 @@ LogicalResult GraphLowering::lowerTask(TaskOp task) {
   call("tgrt_graph_add_task",
        {graphArg(), str(task.getKernel()), i32(proc->kind), i32(proc->index),
         i32(proc->stream), i32(task.getValues().size()), out()});
+  if (failed(setQueuePos(task, node)))
+    return failure();
   for (Value arg : task.getArgs()) {
     if (auto blockArg = dyn_cast<BlockArgument>(arg)) {
       call("tgrt_graph_add_arg_param",
@@ -453,6 +546,8 @@ LogicalResult GraphLowering::lowerCopy(CopyOp copy) {
         i32(src.isOnGpu() ? TGRT_MEM_DEVICE : TGRT_MEM_HOST),
         i64(offset(copy.getSrcOffsetAttr()) * elem),
         i64(copy.getNumElements() * elem), out()});
+  if (failed(setQueuePos(copy, node)))
+    return failure();
   call("tgrt_graph_copy_bind_param",
        {graphArg(), i32(node), i32(0),
         i32(paramOfArg.lookup(dstArg.getArgNumber()))});
@@ -503,6 +598,8 @@ LogicalResult GraphLowering::run() {
   if (!graph->hasAttr("tgraph.scheduled"))
     return graph.emitOpError("is not scheduled; run tgraph-pipeline before "
                              "convert-tgraph-to-runtime");
+  if (failed(checkQueues()))
+    return failure();
   // Parameters: the non-event, non-predicate arguments, in order.
   unsigned numParams = 0;
   for (BlockArgument arg : graph.getBodyBlock().getArguments())
