@@ -58,22 +58,6 @@ const llvm::StringMap<RuntimeSymbol> &runtimeSymbols() {
   return table;
 }
 
-/// The 64-bit word a scalar constant is passed as.
-std::optional<uint64_t> wordOf(Attribute attr) {
-  if (auto i = dyn_cast<IntegerAttr>(attr)) {
-    if (i.getType().isInteger(1))
-      return i.getValue().getBoolValue() ? 1 : 0;
-    return uint64_t(i.getValue().getSExtValue());
-  }
-  if (auto b = dyn_cast<BoolAttr>(attr))
-    return b.getValue() ? 1 : 0;
-  if (auto f = dyn_cast<FloatAttr>(attr)) {
-    llvm::APInt bits = f.getValue().bitcastToAPInt();
-    return bits.getZExtValue();
-  }
-  return std::nullopt;
-}
-
 class GraphLowering {
 public:
   GraphLowering(GraphOp graph, OpBuilder &builder,
@@ -150,32 +134,6 @@ private:
   FailureOr<Processor> processorOf(Operation *op);
 };
 } // namespace
-
-/// A short name for an op in diagnostics: `task @k (line 3)`, `copy`.
-static std::string describeOp(Operation *op) {
-  std::string s;
-  llvm::raw_string_ostream os(s);
-  if (auto task = dyn_cast<TaskOp>(op))
-    os << "task @" << task.getKernel();
-  else
-    os << op->getName().stripDialect();
-  if (auto loc = dyn_cast<FileLineColLoc>(op->getLoc()))
-    os << " (line " << loc.getLine() << ")";
-  return s;
-}
-
-std::string mlir::tgraph::instantiateFunctionName(StringRef graph) {
-  return ("tgraph_instantiate_" + graph).str();
-}
-
-llvm::DenseMap<Operation *, unsigned>
-mlir::tgraph::runtimeNodeIds(GraphOp graph) {
-  llvm::DenseMap<Operation *, unsigned> ids;
-  for (Operation &op : graph.getBodyBlock())
-    if (isa<TaskOp, CopyOp, JoinOp>(op))
-      ids.try_emplace(&op, ids.size());
-  return ids;
-}
 
 func::FuncOp GraphLowering::declare(StringRef name) {
   auto module = graph->getParentOfType<ModuleOp>();
@@ -299,7 +257,7 @@ void GraphLowering::emitCall(StringRef name, ArrayRef<Value> args) {
 
 FailureOr<GraphLowering::Processor>
 GraphLowering::processorOf(Operation *op) {
-  auto placement = op->getAttrOfType<ProcAttr>("placement");
+  ProcAttr placement = cast<PlacedOpInterface>(op).getPlacementAttr();
   if (!placement)
     return op->emitOpError("has no placement; run tgraph-pipeline (or "
                            "tgraph-assign-processors) before "
@@ -312,11 +270,7 @@ GraphLowering::processorOf(Operation *op) {
 }
 
 LogicalResult GraphLowering::lowerAwaits(Operation *op, unsigned node) {
-  ArrayAttr kinds;
-  if (auto task = dyn_cast<TaskOp>(op))
-    kinds = task.getDepKindsAttr();
-  else if (auto copy = dyn_cast<CopyOp>(op))
-    kinds = copy.getDepKindsAttr();
+  auto placed = dyn_cast<PlacedOpInterface>(op); // null for joins
   // One dependence per distinct producer (host if any of its awaits is),
   // in the order of the first await: what tgraph.dep_count counts.
   llvm::SmallMapVector<Operation *, int32_t, 4> producers;
@@ -331,11 +285,9 @@ LogicalResult GraphLowering::lowerAwaits(Operation *op, unsigned node) {
       return op->emitOpError("awaits an event the runtime lowering cannot "
                              "name; only tasks, copies, joins, immediate "
                              "events and graph arguments are supported");
-    int32_t kind = TGRT_DEP_HOST;
-    if (kinds && i < kinds.size())
-      if (auto k = dyn_cast<DepKindAttr>(kinds[i]))
-        kind = k.getValue() == DepKind::device ? TGRT_DEP_DEVICE
-                                               : TGRT_DEP_HOST;
+    int32_t kind = placed && placed.getDepKind(i) == DepKind::device
+                       ? TGRT_DEP_DEVICE
+                       : TGRT_DEP_HOST;
     if (kind == TGRT_DEP_DEVICE && !canAwaitOnDevice(producer, op))
       return op->emitOpError("awaits ")
              << describeOp(producer)
@@ -346,7 +298,9 @@ LogicalResult GraphLowering::lowerAwaits(Operation *op, unsigned node) {
     if (!inserted && kind == TGRT_DEP_HOST)
       it->second = TGRT_DEP_HOST;
   }
-  if (auto count = op->getAttrOfType<IntegerAttr>("tgraph.dep_count")) {
+  TGraphDialect::DepCountAttrHelper depCount(op->getContext());
+  IntegerAttr count = depCount.getAttr(op);
+  if (count) {
     if (uint64_t(count.getInt()) != producers.size())
       return op->emitOpError("has tgraph.dep_count = ")
              << count.getInt() << " but awaits " << producers.size()
@@ -356,14 +310,15 @@ LogicalResult GraphLowering::lowerAwaits(Operation *op, unsigned node) {
   for (auto [producer, kind] : producers)
     call("tgrt_graph_add_dep",
          {graphArg(), i32(nodeIds.lookup(producer)), i32(node), i32(kind)});
-  if (op->hasAttr("tgraph.dep_count"))
+  if (count)
     call("tgrt_graph_expect_deps",
          {graphArg(), i32(node), i32(producers.size())});
   return success();
 }
 
 LogicalResult GraphLowering::setQueuePos(Operation *op, unsigned node) {
-  auto pos = op->getAttrOfType<IntegerAttr>("tgraph.queue_pos");
+  IntegerAttr pos =
+      TGraphDialect::QueuePosAttrHelper(op->getContext()).getAttr(op);
   call("tgrt_graph_set_queue_pos", {graphArg(), i32(node), i32(pos.getInt())});
   return success();
 }
@@ -371,16 +326,18 @@ LogicalResult GraphLowering::setQueuePos(Operation *op, unsigned node) {
 /// Every task and copy has a queue position, and the positions of each
 /// processor are exactly 0..k-1: the runtime runs queues as given.
 LogicalResult GraphLowering::checkQueues() {
+  TGraphDialect::QueuePosAttrHelper queuePos(graph.getContext());
   llvm::DenseMap<Attribute, SmallVector<Operation *>> queues;
   for (Operation &op : graph.getBodyBlock()) {
-    if (!isa<TaskOp, CopyOp>(op))
+    auto placed = dyn_cast<PlacedOpInterface>(op);
+    if (!placed)
       continue;
-    auto placement = op.getAttrOfType<ProcAttr>("placement");
+    ProcAttr placement = placed.getPlacementAttr();
     if (!placement)
       return op.emitOpError("has no placement; run tgraph-pipeline (or "
                             "tgraph-assign-processors) before "
                             "convert-tgraph-to-runtime");
-    if (!op.getAttrOfType<IntegerAttr>("tgraph.queue_pos"))
+    if (!queuePos.isAttrPresent(&op))
       return op.emitOpError("has no tgraph.queue_pos in scheduled graph @")
              << graph.getSymName()
              << "; run tgraph-schedule before convert-tgraph-to-runtime";
@@ -389,7 +346,7 @@ LogicalResult GraphLowering::checkQueues() {
   for (auto &[placement, ops] : queues) {
     SmallVector<Operation *> slots(ops.size(), nullptr);
     for (Operation *op : ops) {
-      int64_t pos = op->getAttrOfType<IntegerAttr>("tgraph.queue_pos").getInt();
+      int64_t pos = queuePos.getAttr(op).getInt();
       if (pos >= int64_t(ops.size()))
         return op->emitOpError("has tgraph.queue_pos ")
                << pos << " but " << placement << " runs " << ops.size()
@@ -460,7 +417,7 @@ LogicalResult GraphLowering::setPredicate(Operation *op, unsigned node) {
   FailureOr<unsigned> id = lowerPredicate(pred);
   if (failed(id))
     return failure();
-  auto mode = op->getAttrOfType<PredModeAttr>("pred_mode");
+  PredModeAttr mode = cast<PlacedOpInterface>(op).getPredModeAttr();
   int32_t m = mode && mode.getValue() == PredMode::guarded ? TGRT_PRED_GUARDED
                                                            : TGRT_PRED_WAIT;
   if (m == TGRT_PRED_GUARDED && !canGuard(op))
@@ -595,16 +552,19 @@ void GraphLowering::beginFunction() {
 }
 
 LogicalResult GraphLowering::run() {
-  if (!graph->hasAttr("tgraph.scheduled"))
+  if (!TGraphDialect::ScheduledAttrHelper(graph.getContext())
+           .isAttrPresent(graph))
     return graph.emitOpError("is not scheduled; run tgraph-pipeline before "
                              "convert-tgraph-to-runtime");
   if (failed(checkQueues()))
     return failure();
   // Parameters: the non-event, non-predicate arguments, in order.
   unsigned numParams = 0;
-  for (BlockArgument arg : graph.getBodyBlock().getArguments())
-    if (!isa<EventType, PredType>(arg.getType()))
-      paramOfArg[arg.getArgNumber()] = numParams++;
+  for (auto [arg, param] : llvm::enumerate(graphParams(graph)))
+    if (param) {
+      paramOfArg[arg] = *param;
+      ++numParams;
+    }
 
   auto ptr = LLVM::LLVMPointerType::get(b.getContext());
   if (asProgram) {
@@ -687,7 +647,9 @@ struct ConvertTGraphToRuntimePass
     });
     if (leftover.wasInterrupted())
       return signalPassFailure();
-    module->removeAttr("tgraph.machine");
+    TGraphDialect::MachineAttrHelper machine(&getContext());
+    if (machine.isAttrPresent(module))
+      machine.removeAttr(module);
   }
 };
 } // namespace
