@@ -25,7 +25,8 @@ MachineOverrides MachineOverrides::fromOptions(int cpus, int gpus,
 Machine mlir::tgraph::resolveMachine(ModuleOp module,
                                      const MachineOverrides &overrides) {
   Machine m;
-  if (auto attr = module->getAttrOfType<MachineAttr>("tgraph.machine"))
+  if (MachineAttr attr =
+          TGraphDialect::MachineAttrHelper(module.getContext()).getAttr(module))
     m = {attr.getCpus(), attr.getGpus(), attr.getStreamsPerGpu(),
          attr.getCopyStreams()};
   m.cpus = overrides.cpus.value_or(m.cpus);
@@ -37,18 +38,11 @@ Machine mlir::tgraph::resolveMachine(ModuleOp module,
 
 /// The GPU placement of a stream-ordered task or copy, or null.
 static ProcAttr gpuStreamOf(Operation *op) {
-  if (!op)
+  auto placed = dyn_cast_or_null<PlacedOpInterface>(op);
+  if (!placed || !placed.getStreamOrdered())
     return nullptr;
-  bool ordered = false;
-  ProcAttr placement;
-  if (auto task = dyn_cast<TaskOp>(op)) {
-    ordered = task.getStreamOrdered();
-    placement = task.getPlacementAttr();
-  } else if (auto copy = dyn_cast<CopyOp>(op)) {
-    ordered = copy.getStreamOrdered();
-    placement = copy.getPlacementAttr();
-  }
-  return ordered && placement && placement.isGpu() ? placement : nullptr;
+  ProcAttr placement = placed.getPlacementAttr();
+  return placement && placement.isGpu() ? placement : nullptr;
 }
 
 bool mlir::tgraph::isStreamOrderedOnGpu(Operation *op) {

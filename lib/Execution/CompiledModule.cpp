@@ -17,6 +17,7 @@
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
+#include "tgraph/Analysis/MachineModel.h"
 #include "tgraph/Conversion/Passes.h"
 #include "tgraph/Dialect/TGraph/TGraphOps.h"
 #include "tgraph/Support/CapturedDiagnostics.h"
@@ -83,24 +84,11 @@ std::optional<uint64_t> mlir::tgraph::parseWord(ScalarType type,
   return static_cast<uint64_t>(v);
 }
 
-/// The word a constant attribute stands for (as the lowering passes it).
-static uint64_t wordOfAttr(Attribute attr) {
-  if (auto i = dyn_cast<IntegerAttr>(attr)) {
-    if (i.getType().isInteger(1))
-      return i.getValue().getBoolValue() ? 1 : 0;
-    return static_cast<uint64_t>(i.getValue().getSExtValue());
-  }
-  if (auto f = dyn_cast<FloatAttr>(attr))
-    return f.getValue().bitcastToAPInt().getZExtValue();
-  if (auto b = dyn_cast<BoolAttr>(attr))
-    return b.getValue() ? 1 : 0;
-  return 0;
-}
-
 static GraphSignature describeGraph(GraphOp graph) {
   GraphSignature sig;
   sig.name = graph.getSymName().str();
   llvm::DenseMap<Operation *, unsigned> ids = runtimeNodeIds(graph);
+  SmallVector<std::optional<unsigned>> params = graphParams(graph);
   sig.numNodes = ids.size();
   for (BlockArgument arg : graph.getBodyBlock().getArguments()) {
     GraphSignature::Argument a;
@@ -112,14 +100,16 @@ static GraphSignature describeGraph(GraphOp graph) {
       a.kind = GraphSignature::Argument::Predicate;
     } else if (auto buffer = dyn_cast<BufferType>(type)) {
       a.kind = GraphSignature::Argument::Buffer;
-      a.param = sig.numParams++;
+      a.param = *params[arg.getArgNumber()];
+      ++sig.numParams;
       a.type = ScalarType::fromType(buffer.getElementType());
       a.numElements = buffer.getSize();
       a.bytes = uint64_t(buffer.getSize()) * a.type.byteWidth();
       a.onGpu = buffer.isOnGpu();
     } else {
       a.kind = GraphSignature::Argument::Scalar;
-      a.param = sig.numParams++;
+      a.param = *params[arg.getArgNumber()];
+      ++sig.numParams;
       a.type = ScalarType::fromType(type);
     }
     sig.args.push_back(a);
@@ -138,7 +128,7 @@ static GraphSignature describeGraph(GraphOp graph) {
         if (auto c = v.getDefiningOp<ValueConstOp>()) {
           llvm::raw_string_ostream os(r.constantText);
           c.getValue().print(os, /*elideType=*/true);
-          r.constantBits = wordOfAttr(c.getValue());
+          r.constantBits = wordOf(c.getValue()).value_or(0);
         }
       }
     } else if (isa<EventType>(v.getType())) {
@@ -157,7 +147,8 @@ static GraphSignature describeGraph(GraphOp graph) {
 
 static bool isScheduled(ModuleOp module) {
   for (GraphOp graph : module.getOps<GraphOp>())
-    if (!graph->hasAttr("tgraph.scheduled"))
+    if (!TGraphDialect::ScheduledAttrHelper(module.getContext())
+             .isAttrPresent(graph))
       return false;
   return true;
 }
@@ -186,23 +177,13 @@ CompiledModule::compile(ModuleOp module, const CompileOptions &options) {
   registerLLVMDialectTranslation(*context);
   CapturedDiagnostics diagnostics(context, options.forwardDiagnostics);
 
-  // The machine: the options, else the module's, else 2 CPU workers.
+  // The machine: the options, else the module's, else the defaults (the
+  // passes resolve it the same way).
   std::unique_ptr<CompiledModule> result(new CompiledModule());
   MachineConfig &machine = result->machineConfig;
-  if (auto m = module->getAttrOfType<MachineAttr>("tgraph.machine")) {
-    machine.cpus = m.getCpus();
-    machine.gpus = m.getGpus();
-    machine.streamsPerGpu = m.getStreamsPerGpu();
-    machine.copyStreams = m.getCopyStreams();
-  }
-  if (options.cpus)
-    machine.cpus = *options.cpus;
-  if (options.gpus)
-    machine.gpus = *options.gpus;
-  if (options.streamsPerGpu)
-    machine.streamsPerGpu = *options.streamsPerGpu;
-  if (options.copyStreams)
-    machine.copyStreams = *options.copyStreams;
+  machine = resolveMachine(module, {options.cpus, options.gpus,
+                                    options.streamsPerGpu,
+                                    options.copyStreams});
 
   // The caller keeps its module as it was (e.g. the logical form it built).
   OwningOpRef<ModuleOp> clone(module.clone());

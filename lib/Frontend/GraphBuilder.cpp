@@ -53,8 +53,8 @@ BufferType GraphBuilder::bufferType(Type elementType, int64_t size,
 
 void GraphBuilder::setMachine(unsigned cpus, unsigned gpus,
                               unsigned streamsPerGpu, unsigned copyStreams) {
-  (*module)->setAttr(
-      "tgraph.machine",
+  TGraphDialect::MachineAttrHelper(context).setAttr(
+      *module,
       MachineAttr::get(context, cpus, gpus, streamsPerGpu, copyStreams));
 }
 

@@ -53,7 +53,8 @@ struct AssignProcessorsPass
     Machine m = resolveMachine(
         module, MachineOverrides::fromOptions(cpus, gpus, streamsPerGpu,
                                               copyStreams));
-    module->setAttr("tgraph.machine", m.toAttr(&getContext()));
+    TGraphDialect::MachineAttrHelper(&getContext())
+        .setAttr(module, m.toAttr(&getContext()));
     SymbolTable symbols(module);
     for (GraphOp graph : module.getOps<GraphOp>())
       if (failed(requirePhysical(graph, "tgraph-assign-processors")) ||
@@ -162,9 +163,11 @@ struct AssignProcessorsPass
     SmallVector<int64_t> finish(n, 0);
     SmallVector<ProcAttr> placed(n);
     // Positions in the input are the user's schedule: left alone.
-    auto posName = StringAttr::get(&getContext(), "tgraph.queue_pos");
-    bool givenPositions = llvm::any_of(
-        graph.getBodyBlock(), [&](Operation &op) { return op.hasAttr(posName); });
+    TGraphDialect::QueuePosAttrHelper queuePos(&getContext());
+    bool givenPositions =
+        llvm::any_of(graph.getBodyBlock(), [&](Operation &op) {
+          return queuePos.isAttrPresent(&op);
+        });
     llvm::DenseMap<Attribute, int64_t> queueLength;
     Type i64 = IntegerType::get(&getContext(), 64);
     for (unsigned i : order) {
@@ -181,8 +184,8 @@ struct AssignProcessorsPass
         finish[i] = readyOn(nullptr);
         continue;
       }
-      ProcAttr explicitPlacement =
-          op->getAttrOfType<ProcAttr>("placement");
+      auto placedOp = cast<PlacedOpInterface>(op);
+      ProcAttr explicitPlacement = placedOp.getPlacementAttr();
       ProcAttr best;
       int64_t bestFinish = 0;
       if (explicitPlacement) {
@@ -199,14 +202,14 @@ struct AssignProcessorsPass
             bestFinish = eft;
           }
         }
-        op->setAttr("placement", best);
+        placedOp.setPlacementAttr(best);
       }
       placed[i] = best;
       finish[i] = bestFinish;
       available[best] = bestFinish;
       int64_t pos = queueLength[best]++;
       if (!givenPositions)
-        op->setAttr(posName, IntegerAttr::get(i64, pos));
+        queuePos.setAttr(op, IntegerAttr::get(i64, pos));
       LLVM_DEBUG(llvm::dbgs() << describe(op) << ": rank " << rank[i]
                               << ", on " << best << " at position " << pos
                               << ", finishes at " << bestFinish << "\n");

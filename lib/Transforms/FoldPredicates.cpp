@@ -30,7 +30,7 @@ struct FoldPredicatesPass
     CopyOp::getCanonicalizationPatterns(patterns, ctx);
     JoinOp::getCanonicalizationPatterns(patterns, ctx);
     FrozenRewritePatternSet frozen(std::move(patterns));
-    auto groupAttr = StringAttr::get(ctx, "tgraph.pred_group");
+    TGraphDialect::PredGroupAttrHelper predGroup(ctx);
     for (GraphOp graph : getOperation().getOps<GraphOp>()) {
       // Most graphs have no predicates: then there is nothing to fold, and
       // a greedy rewrite over every task would cost a full walk and a
@@ -48,13 +48,14 @@ struct FoldPredicatesPass
       for (Operation &op : graph.getBodyBlock()) {
         auto predicated = dyn_cast<PredicatedOpInterface>(&op);
         if (!predicated || !predicated.getPred()) {
-          op.removeAttr(groupAttr);
+          if (predGroup.isAttrPresent(&op))
+            predGroup.removeAttr(&op);
           continue;
         }
         auto [it, inserted] =
             groups.try_emplace(predicated.getPred(), groups.size());
-        op.setAttr(groupAttr,
-                   IntegerAttr::get(IntegerType::get(ctx, 64), it->second));
+        predGroup.setAttr(
+            &op, IntegerAttr::get(IntegerType::get(ctx, 64), it->second));
       }
     }
   }

@@ -71,12 +71,11 @@ struct MarkRunaheadPass : public ::mlir::tgraph::impl::MarkRunaheadBase<MarkRuna
               guardable = false;
               hostSource = hostSource ? hostSource : src;
             }
-          auto modeName = StringAttr::get(ctx, "pred_mode");
-          auto mode = op.getAttrOfType<PredModeAttr>(modeName);
+          auto placed = cast<PlacedOpInterface>(op);
+          PredModeAttr mode = placed.getPredModeAttr();
           if (!mode) {
-            op.setAttr(modeName,
-                       PredModeAttr::get(ctx, guardable ? PredMode::guarded
-                                                        : PredMode::wait));
+            placed.setPredModeAttr(PredModeAttr::get(
+                ctx, guardable ? PredMode::guarded : PredMode::wait));
           } else if (mode.getValue() == PredMode::guarded && !guardable) {
             InFlightDiagnostic diag = op.emitOpError("is guarded, but ");
             if (!canGuard(&op))

@@ -30,26 +30,12 @@ inline LogicalResult requirePhysical(GraphOp graph, StringRef pass) {
 }
 
 /// A short name for an op in diagnostics: `task @k`, `copy`, `join`.
-inline std::string describe(Operation *op) {
-  std::string s;
-  llvm::raw_string_ostream os(s);
-  if (auto task = dyn_cast<TaskOp>(op))
-    os << "task @" << task.getKernel();
-  else if (isa<CopyOp>(op))
-    os << "copy";
-  else
-    os << op->getName().stripDialect();
-  if (auto loc = dyn_cast<FileLineColLoc>(op->getLoc()))
-    os << " (line " << loc.getLine() << ")";
-  return s;
-}
+inline std::string describe(Operation *op) { return describeOp(op); }
 
 /// The dependence kinds of a task or copy (null for joins or when unset).
 inline ArrayAttr getDepKinds(Operation *op) {
-  if (auto task = dyn_cast<TaskOp>(op))
-    return task.getDepKindsAttr();
-  if (auto copy = dyn_cast<CopyOp>(op))
-    return copy.getDepKindsAttr();
+  if (auto placed = dyn_cast<PlacedOpInterface>(op))
+    return placed.getDepKindsAttr();
   return nullptr;
 }
 

@@ -37,8 +37,10 @@ struct SchedulePass : public ::mlir::tgraph::impl::ScheduleBase<SchedulePass> {
 
   LogicalResult schedule(GraphOp graph) {
     MLIRContext *ctx = &getContext();
-    auto posName = StringAttr::get(ctx, "tgraph.queue_pos");
-    auto countName = StringAttr::get(ctx, "tgraph.dep_count");
+    TGraphDialect::QueuePosAttrHelper queuePos(ctx);
+    TGraphDialect::DepCountAttrHelper depCountAttr(ctx);
+    StringAttr posName = queuePos.getName();
+    StringAttr countName = depCountAttr.getName();
     Type i64 = IntegerType::get(ctx, 64);
     EventGraph g(graph);
 
@@ -57,10 +59,10 @@ struct SchedulePass : public ::mlir::tgraph::impl::ScheduleBase<SchedulePass> {
     for (unsigned i = 0; i < g.size(); ++i) {
       Operation *op = g.op(i);
       if (isa<JoinOp>(op)) {
-        op->setAttr(countName, IntegerAttr::get(i64, depCount[i]));
+        depCountAttr.setAttr(op, IntegerAttr::get(i64, depCount[i]));
         continue;
       }
-      auto placement = op->getAttrOfType<ProcAttr>("placement");
+      ProcAttr placement = cast<PlacedOpInterface>(op).getPlacementAttr();
       if (!placement)
         return op->emitOpError("has no placement; run "
                                "tgraph-assign-processors before "
@@ -72,7 +74,7 @@ struct SchedulePass : public ::mlir::tgraph::impl::ScheduleBase<SchedulePass> {
     for (auto &[placement, queue] : queues) {
       unsigned given = 0;
       for (unsigned i : queue)
-        given += g.op(i)->hasAttr(posName);
+        given += queuePos.isAttrPresent(g.op(i));
       if (given && given != queue.size())
         return g.op(queue.front())
                    ->emitOpError("shares ")
@@ -80,7 +82,7 @@ struct SchedulePass : public ::mlir::tgraph::impl::ScheduleBase<SchedulePass> {
                << "ops that have none; give every op of a queue a position "
                   "or none";
       auto posOf = [&](unsigned i) {
-        return g.op(i)->getAttrOfType<IntegerAttr>(posName).getInt();
+        return queuePos.getAttr(g.op(i)).getInt();
       };
       if (given) {
         llvm::stable_sort(queue,
@@ -127,7 +129,8 @@ struct SchedulePass : public ::mlir::tgraph::impl::ScheduleBase<SchedulePass> {
         ready.push_back(next[i]);
     }
     if (done == g.size()) {
-      graph->setAttr("tgraph.scheduled", UnitAttr::get(ctx));
+      TGraphDialect::ScheduledAttrHelper(ctx).setAttr(graph,
+                                                      UnitAttr::get(ctx));
       return success();
     }
     return reportCycle(g, next, indegree);

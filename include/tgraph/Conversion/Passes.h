@@ -14,19 +14,13 @@
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Pass/Pass.h"
 #include "mlir/Pass/PassOptions.h"
+#include "tgraph/Conversion/CallingConvention.h"
 #include "tgraph/Dialect/TGraph/TGraphOps.h"
 
 namespace mlir::tgraph {
 
 #define GEN_PASS_DECL
 #include "tgraph/Conversion/Passes.h.inc"
-
-/// The name of the function that instantiates graph `graph`.
-std::string instantiateFunctionName(llvm::StringRef graph);
-
-/// Node ids the lowering gives the tasks, copies and joins of `graph`: their
-/// order in the block.
-llvm::DenseMap<Operation *, unsigned> runtimeNodeIds(GraphOp graph);
 
 /// convert-tgraph-to-runtime (with its `mode`: "program" or "calls")
 /// followed by the standard lowering of func, arith and cf to the LLVM

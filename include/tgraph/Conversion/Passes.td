@@ -24,11 +24,18 @@ def ConvertTGraphToRuntime
     The graph's non-event arguments become the replay parameters, in order
     (buffers as pointers, scalars as 64-bit words); its event arguments are
     the replay's preconditions. Node ids follow the order of tasks, copies
-    and joins in the graph, which the runtime keeps as each queue's order.
-    A device dependence between ops on the same stream emits nothing (the
-    stream's FIFO order enforces it); across streams it is one
-    `tgrt_graph_add_dep(..., device)`, which the runtime turns into an event
-    record and a stream wait (never a host wait).
+    and joins in the graph.
+
+    The compiler decides, the lowering carries: the graph must be scheduled
+    (`tgraph.scheduled`); each task and copy gets its `tgraph.queue_pos`
+    (`tgrt_graph_set_queue_pos`; the positions of each processor must be
+    0..k-1) and each op its `tgraph.dep_count` (`tgrt_graph_expect_deps`),
+    which must equal the number of distinct ops of the graph it awaits: one
+    `tgrt_graph_add_dep` each, with the kind `tgraph-mark-runahead` chose.
+    A device dependence on the same stream costs the device nothing (FIFO
+    order); across streams the runtime turns it into an event record and a
+    stream wait (never a host wait). A device dependence or a `guarded`
+    predicate that the runtime cannot honour is an error here, on the op.
 
     By default (`mode=program`) those calls are not emitted one by one but
     encoded as a *graph program*: constant bytes (an opcode per call, then
@@ -41,14 +48,17 @@ def ConvertTGraphToRuntime
 
     Before:
     ```mlir
-    %0 = tgraph.task @k(%b : write) {tgraph.dep_count = 0 : i64, ...}
+    %0 = tgraph.task @k(%b : write) {tgraph.dep_count = 0 : i64,
+                                     tgraph.queue_pos = 0 : i64}
            : (!tgraph.buffer<i32 x 4, host>) on #tgraph.proc<cpu 0>
     ```
     After:
     ```mlir
     %s = func.call @tgrt_graph_add_task(%g, %name, %c0, %c0, %c0, %c0, %out)
            : (!llvm.ptr, !llvm.ptr, i32, i32, i32, i32, !llvm.ptr) -> i32
-    %s1 = func.call @tgrt_graph_add_arg_param(%g, %c0, %c0) : (!llvm.ptr, i32, i32) -> i32
+    %s1 = func.call @tgrt_graph_set_queue_pos(%g, %c0, %c0) : (!llvm.ptr, i32, i32) -> i32
+    %s2 = func.call @tgrt_graph_add_arg_param(%g, %c0, %c0) : (!llvm.ptr, i32, i32) -> i32
+    %s3 = func.call @tgrt_graph_expect_deps(%g, %c0, %c0) : (!llvm.ptr, i32, i32) -> i32
     ```
   }];
   let options = [

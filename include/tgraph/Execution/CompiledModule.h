@@ -21,6 +21,8 @@
 #define TGRAPH_EXECUTION_COMPILEDMODULE_H
 
 #include "mlir/IR/BuiltinOps.h"
+#include "tgraph/Analysis/MachineModel.h"
+#include "tgraph/Conversion/CallingConvention.h"
 #include "tgraph/Runtime/tgrt.h"
 #include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/SmallVector.h"
@@ -49,50 +51,8 @@ namespace tgraph {
 // Words: how scalars travel through the runtime
 //===----------------------------------------------------------------------===//
 
-/// The runtime passes every scalar, pointer and task value as a 64-bit word:
-/// integers sign-extended, floats as their bits, pointers as addresses.
-template <typename T> uint64_t toWord(T value) {
-  if constexpr (std::is_pointer_v<T>) {
-    return reinterpret_cast<uintptr_t>(value);
-  } else if constexpr (std::is_floating_point_v<T>) {
-    if constexpr (sizeof(T) == 4) {
-      uint32_t bits;
-      std::memcpy(&bits, &value, 4);
-      return bits;
-    } else {
-      uint64_t bits;
-      double d = value;
-      std::memcpy(&bits, &d, 8);
-      return bits;
-    }
-  } else {
-    static_assert(std::is_integral_v<T>, "a scalar, float or pointer");
-    return static_cast<uint64_t>(static_cast<int64_t>(value));
-  }
-}
-
-/// The inverse of toWord.
-template <typename T> T fromWord(uint64_t word) {
-  if constexpr (std::is_pointer_v<T>) {
-    return reinterpret_cast<T>(static_cast<uintptr_t>(word));
-  } else if constexpr (std::is_same_v<T, bool>) {
-    return word != 0;
-  } else if constexpr (std::is_floating_point_v<T>) {
-    if constexpr (sizeof(T) == 4) {
-      uint32_t bits = static_cast<uint32_t>(word);
-      float f;
-      std::memcpy(&f, &bits, 4);
-      return f;
-    } else {
-      double d;
-      std::memcpy(&d, &word, 8);
-      return static_cast<T>(d);
-    }
-  } else {
-    static_assert(std::is_integral_v<T>, "a scalar, float or pointer");
-    return static_cast<T>(static_cast<int64_t>(word));
-  }
-}
+// toWord and fromWord (tgraph/Conversion/CallingConvention.h): the runtime
+// passes every scalar, pointer and task value as a 64-bit word.
 
 /// Argument `i` of a running kernel, e.g. `arg<double *>(ctx, 0)`.
 template <typename T> T arg(const tgrt_task_context &ctx, unsigned i) {
@@ -175,10 +135,9 @@ struct GraphSignature {
 // Compilation
 //===----------------------------------------------------------------------===//
 
-/// The processors a module is scheduled for and a runtime is created with.
-struct MachineConfig {
-  unsigned cpus = 2, gpus = 0, streamsPerGpu = 2, copyStreams = 1;
-};
+/// The processors a module is scheduled for and a runtime is created with
+/// (the compiler's machine model, tgraph/Analysis/MachineModel.h).
+using MachineConfig = Machine;
 
 struct CompileOptions {
   /// Override the module's `tgraph.machine` (else 2 CPUs, 0 GPUs, 2 streams

@@ -10,6 +10,14 @@
 // failing call makes the instantiate function return null, and
 // tgrt_last_error() names the problem.
 //
+// The compiler decides, the lowering carries: each task and copy gets its
+// queue position (tgrt_graph_set_queue_pos) and each op its dependency count
+// (tgrt_graph_expect_deps) from tgraph-schedule's attributes, one add_dep
+// per distinct awaited op with the kind tgraph-mark-runahead chose. What
+// the runtime would refuse (a missing or inconsistent position, a count
+// that does not match the awaits, a device dependence or a guarded
+// predicate its backends cannot honour) is reported here, on the op.
+//
 //===----------------------------------------------------------------------===//
 
 #include "mlir/Conversion/ArithToLLVM/ArithToLLVM.h"
@@ -19,8 +27,10 @@
 #include "mlir/IR/Matchers.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Pass/PassRegistry.h"
+#include "tgraph/Analysis/MachineModel.h"
 #include "tgraph/Conversion/Passes.h"
 #include "tgraph/Runtime/tgrt.h"
+#include "llvm/ADT/MapVector.h"
 #include "llvm/ADT/StringMap.h"
 #include "llvm/Support/LEB128.h"
 
@@ -46,22 +56,6 @@ const llvm::StringMap<RuntimeSymbol> &runtimeSymbols() {
 #undef TGRT_SYMBOL
   };
   return table;
-}
-
-/// The 64-bit word a scalar constant is passed as.
-std::optional<uint64_t> wordOf(Attribute attr) {
-  if (auto i = dyn_cast<IntegerAttr>(attr)) {
-    if (i.getType().isInteger(1))
-      return i.getValue().getBoolValue() ? 1 : 0;
-    return uint64_t(i.getValue().getSExtValue());
-  }
-  if (auto b = dyn_cast<BoolAttr>(attr))
-    return b.getValue() ? 1 : 0;
-  if (auto f = dyn_cast<FloatAttr>(attr)) {
-    llvm::APInt bits = f.getValue().bitcastToAPInt();
-    return bits.getZExtValue();
-  }
-  return std::nullopt;
 }
 
 class GraphLowering {
@@ -128,6 +122,8 @@ private:
   LogicalResult lowerCopy(CopyOp copy);
   LogicalResult lowerJoin(JoinOp join);
   LogicalResult lowerAwaits(Operation *op, unsigned node);
+  LogicalResult setQueuePos(Operation *op, unsigned node);
+  LogicalResult checkQueues();
   FailureOr<unsigned> lowerPredicate(Value pred);
   LogicalResult setPredicate(Operation *op, unsigned node);
   /// The runtime processor of an op: tgrt_proc_kind, index, stream.
@@ -138,19 +134,6 @@ private:
   FailureOr<Processor> processorOf(Operation *op);
 };
 } // namespace
-
-std::string mlir::tgraph::instantiateFunctionName(StringRef graph) {
-  return ("tgraph_instantiate_" + graph).str();
-}
-
-llvm::DenseMap<Operation *, unsigned>
-mlir::tgraph::runtimeNodeIds(GraphOp graph) {
-  llvm::DenseMap<Operation *, unsigned> ids;
-  for (Operation &op : graph.getBodyBlock())
-    if (isa<TaskOp, CopyOp, JoinOp>(op))
-      ids.try_emplace(&op, ids.size());
-  return ids;
-}
 
 func::FuncOp GraphLowering::declare(StringRef name) {
   auto module = graph->getParentOfType<ModuleOp>();
@@ -274,7 +257,7 @@ void GraphLowering::emitCall(StringRef name, ArrayRef<Value> args) {
 
 FailureOr<GraphLowering::Processor>
 GraphLowering::processorOf(Operation *op) {
-  auto placement = op->getAttrOfType<ProcAttr>("placement");
+  ProcAttr placement = cast<PlacedOpInterface>(op).getPlacementAttr();
   if (!placement)
     return op->emitOpError("has no placement; run tgraph-pipeline (or "
                            "tgraph-assign-processors) before "
@@ -287,35 +270,95 @@ GraphLowering::processorOf(Operation *op) {
 }
 
 LogicalResult GraphLowering::lowerAwaits(Operation *op, unsigned node) {
-  ArrayAttr kinds;
-  if (auto task = dyn_cast<TaskOp>(op))
-    kinds = task.getDepKindsAttr();
-  else if (auto copy = dyn_cast<CopyOp>(op))
-    kinds = copy.getDepKindsAttr();
+  auto placed = dyn_cast<PlacedOpInterface>(op); // null for joins
+  // One dependence per distinct producer (host if any of its awaits is),
+  // in the order of the first await: what tgraph.dep_count counts.
+  llvm::SmallMapVector<Operation *, int32_t, 4> producers;
   for (auto [i, event] :
        llvm::enumerate(cast<AwaitOpInterface>(op).getAwaitedEvents())) {
     // External preconditions gate the whole replay; immediate events are
     // already done.
     if (isa<BlockArgument>(event) || event.getDefiningOp<ImmediateOp>())
       continue;
-    auto producer = nodeIds.find(event.getDefiningOp());
-    if (producer == nodeIds.end())
+    Operation *producer = event.getDefiningOp();
+    if (!nodeIds.count(producer))
       return op->emitOpError("awaits an event the runtime lowering cannot "
                              "name; only tasks, copies, joins, immediate "
                              "events and graph arguments are supported");
-    int32_t kind = TGRT_DEP_HOST;
-    if (kinds && i < kinds.size())
-      if (auto k = dyn_cast<DepKindAttr>(kinds[i]))
-        kind = k.getValue() == DepKind::device ? TGRT_DEP_DEVICE
-                                               : TGRT_DEP_HOST;
-    // A device dependence on the same stream needs nothing: the stream runs
-    // its queue in order, and the runtime keeps the creation (block) order.
-    auto here = op->getAttrOfType<ProcAttr>("placement");
-    if (kind == TGRT_DEP_DEVICE && here && here.isGpu() &&
-        here == event.getDefiningOp()->getAttrOfType<ProcAttr>("placement"))
-      continue;
+    int32_t kind = placed && placed.getDepKind(i) == DepKind::device
+                       ? TGRT_DEP_DEVICE
+                       : TGRT_DEP_HOST;
+    if (kind == TGRT_DEP_DEVICE && !canAwaitOnDevice(producer, op))
+      return op->emitOpError("awaits ")
+             << describeOp(producer)
+             << " with a device dependence, but only stream-ordered ops on "
+                "streams of one GPU can be ordered on the device; make it "
+                "`host` (tgraph-mark-runahead does)";
+    auto [it, inserted] = producers.try_emplace(producer, kind);
+    if (!inserted && kind == TGRT_DEP_HOST)
+      it->second = TGRT_DEP_HOST;
+  }
+  TGraphDialect::DepCountAttrHelper depCount(op->getContext());
+  IntegerAttr count = depCount.getAttr(op);
+  if (count) {
+    if (uint64_t(count.getInt()) != producers.size())
+      return op->emitOpError("has tgraph.dep_count = ")
+             << count.getInt() << " but awaits " << producers.size()
+             << " distinct ops of graph @" << graph.getSymName()
+             << "; run tgraph-schedule again";
+  }
+  for (auto [producer, kind] : producers)
     call("tgrt_graph_add_dep",
-         {graphArg(), i32(producer->second), i32(node), i32(kind)});
+         {graphArg(), i32(nodeIds.lookup(producer)), i32(node), i32(kind)});
+  if (count)
+    call("tgrt_graph_expect_deps",
+         {graphArg(), i32(node), i32(producers.size())});
+  return success();
+}
+
+LogicalResult GraphLowering::setQueuePos(Operation *op, unsigned node) {
+  IntegerAttr pos =
+      TGraphDialect::QueuePosAttrHelper(op->getContext()).getAttr(op);
+  call("tgrt_graph_set_queue_pos", {graphArg(), i32(node), i32(pos.getInt())});
+  return success();
+}
+
+/// Every task and copy has a queue position, and the positions of each
+/// processor are exactly 0..k-1: the runtime runs queues as given.
+LogicalResult GraphLowering::checkQueues() {
+  TGraphDialect::QueuePosAttrHelper queuePos(graph.getContext());
+  llvm::DenseMap<Attribute, SmallVector<Operation *>> queues;
+  for (Operation &op : graph.getBodyBlock()) {
+    auto placed = dyn_cast<PlacedOpInterface>(op);
+    if (!placed)
+      continue;
+    ProcAttr placement = placed.getPlacementAttr();
+    if (!placement)
+      return op.emitOpError("has no placement; run tgraph-pipeline (or "
+                            "tgraph-assign-processors) before "
+                            "convert-tgraph-to-runtime");
+    if (!queuePos.isAttrPresent(&op))
+      return op.emitOpError("has no tgraph.queue_pos in scheduled graph @")
+             << graph.getSymName()
+             << "; run tgraph-schedule before convert-tgraph-to-runtime";
+    queues[placement].push_back(&op);
+  }
+  for (auto &[placement, ops] : queues) {
+    SmallVector<Operation *> slots(ops.size(), nullptr);
+    for (Operation *op : ops) {
+      int64_t pos = queuePos.getAttr(op).getInt();
+      if (pos >= int64_t(ops.size()))
+        return op->emitOpError("has tgraph.queue_pos ")
+               << pos << " but " << placement << " runs " << ops.size()
+               << " ops of graph @" << graph.getSymName()
+               << " (positions 0.." << ops.size() - 1
+               << "); run tgraph-schedule";
+      if (slots[pos])
+        return op->emitOpError("has tgraph.queue_pos ")
+               << pos << ", as does " << describeOp(slots[pos]) << " on "
+               << placement << "; run tgraph-schedule";
+      slots[pos] = op;
+    }
   }
   return success();
 }
@@ -374,9 +417,14 @@ LogicalResult GraphLowering::setPredicate(Operation *op, unsigned node) {
   FailureOr<unsigned> id = lowerPredicate(pred);
   if (failed(id))
     return failure();
-  auto mode = op->getAttrOfType<PredModeAttr>("pred_mode");
+  PredModeAttr mode = cast<PlacedOpInterface>(op).getPredModeAttr();
   int32_t m = mode && mode.getValue() == PredMode::guarded ? TGRT_PRED_GUARDED
                                                            : TGRT_PRED_WAIT;
+  if (m == TGRT_PRED_GUARDED && !canGuard(op))
+    return op->emitOpError("is guarded, but only a GPU task of a "
+                           "stream-ordered kernel can check its predicate on "
+                           "the device; make it `wait` "
+                           "(tgraph-mark-runahead does)");
   call("tgrt_graph_set_predicate", {graphArg(), i32(node), i32(*id), i32(m)});
   if (ArrayAttr elseValues = predicated.getElseValuesAttr()) {
     for (auto [i, attr] : llvm::enumerate(elseValues)) {
@@ -402,6 +450,8 @@ LogicalResult GraphLowering::lowerTask(TaskOp task) {
   call("tgrt_graph_add_task",
        {graphArg(), str(task.getKernel()), i32(proc->kind), i32(proc->index),
         i32(proc->stream), i32(task.getValues().size()), out()});
+  if (failed(setQueuePos(task, node)))
+    return failure();
   for (Value arg : task.getArgs()) {
     if (auto blockArg = dyn_cast<BlockArgument>(arg)) {
       call("tgrt_graph_add_arg_param",
@@ -453,6 +503,8 @@ LogicalResult GraphLowering::lowerCopy(CopyOp copy) {
         i32(src.isOnGpu() ? TGRT_MEM_DEVICE : TGRT_MEM_HOST),
         i64(offset(copy.getSrcOffsetAttr()) * elem),
         i64(copy.getNumElements() * elem), out()});
+  if (failed(setQueuePos(copy, node)))
+    return failure();
   call("tgrt_graph_copy_bind_param",
        {graphArg(), i32(node), i32(0),
         i32(paramOfArg.lookup(dstArg.getArgNumber()))});
@@ -500,14 +552,19 @@ void GraphLowering::beginFunction() {
 }
 
 LogicalResult GraphLowering::run() {
-  if (!graph->hasAttr("tgraph.scheduled"))
+  if (!TGraphDialect::ScheduledAttrHelper(graph.getContext())
+           .isAttrPresent(graph))
     return graph.emitOpError("is not scheduled; run tgraph-pipeline before "
                              "convert-tgraph-to-runtime");
+  if (failed(checkQueues()))
+    return failure();
   // Parameters: the non-event, non-predicate arguments, in order.
   unsigned numParams = 0;
-  for (BlockArgument arg : graph.getBodyBlock().getArguments())
-    if (!isa<EventType, PredType>(arg.getType()))
-      paramOfArg[arg.getArgNumber()] = numParams++;
+  for (auto [arg, param] : llvm::enumerate(graphParams(graph)))
+    if (param) {
+      paramOfArg[arg] = *param;
+      ++numParams;
+    }
 
   auto ptr = LLVM::LLVMPointerType::get(b.getContext());
   if (asProgram) {
@@ -590,7 +647,9 @@ struct ConvertTGraphToRuntimePass
     });
     if (leftover.wasInterrupted())
       return signalPassFailure();
-    module->removeAttr("tgraph.machine");
+    TGraphDialect::MachineAttrHelper machine(&getContext());
+    if (machine.isAttrPresent(module))
+      machine.removeAttr(module);
   }
 };
 } // namespace

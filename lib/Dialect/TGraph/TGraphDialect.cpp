@@ -48,14 +48,16 @@ void TGraphDialect::registerAttributes() {
       >();
 }
 
-/// The discardable attributes of the dialect, which the passes write and
-/// later passes (and the lowering) read: each must have the shape those
-/// readers rely on, since hand-written or edited IR can carry any value.
+/// The discardable attributes of the dialect (declared in its ODS), which
+/// the passes write and later passes (and the lowering) read: each must have
+/// the shape those readers rely on, since hand-written or edited IR can
+/// carry any value.
 LogicalResult TGraphDialect::verifyOperationAttribute(Operation *op,
                                                       NamedAttribute attr) {
   StringRef name = attr.getName().getValue();
-  if (name == "tgraph.queue_pos" || name == "tgraph.dep_count" ||
-      name == "tgraph.pred_group") {
+  if (name == QueuePosAttrHelper::getNameStr() ||
+      name == DepCountAttrHelper::getNameStr() ||
+      name == PredGroupAttrHelper::getNameStr()) {
     auto value = dyn_cast<IntegerAttr>(attr.getValue());
     if (!value || !value.getType().isSignlessInteger(64) ||
         value.getValue().isNegative())
@@ -65,25 +67,27 @@ LogicalResult TGraphDialect::verifyOperationAttribute(Operation *op,
       return op->emitError("'") << name << "' is only for tgraph ops";
     return success();
   }
-  if (name == "tgraph.scheduled") {
+  if (name == ScheduledAttrHelper::getNameStr()) {
     if (!isa<UnitAttr>(attr.getValue()) || !isa<GraphOp>(op))
-      return op->emitError("'tgraph.scheduled' is a unit attribute of "
-                           "tgraph.graph");
+      return op->emitError("'")
+             << name << "' is a unit attribute of tgraph.graph";
     return success();
   }
-  if (name == "tgraph.machine") {
+  if (name == MachineAttrHelper::getNameStr()) {
     if (!isa<MachineAttr>(attr.getValue()))
-      return op->emitError("'tgraph.machine' must be a #tgraph.machine<...>, "
-                           "got ")
+      return op->emitError("'")
+             << name << "' must be a #tgraph.machine<...>, got "
              << attr.getValue();
     if (!isa<ModuleOp>(op))
-      return op->emitError("'tgraph.machine' belongs on the module");
+      return op->emitError("'") << name << "' belongs on the module";
     return success();
   }
   return op->emitError("unknown attribute '")
-         << name
-         << "'; tgraph's are tgraph.queue_pos, tgraph.dep_count, "
-            "tgraph.pred_group, tgraph.scheduled and tgraph.machine";
+         << name << "'; tgraph's are " << QueuePosAttrHelper::getNameStr()
+         << ", " << DepCountAttrHelper::getNameStr() << ", "
+         << PredGroupAttrHelper::getNameStr() << ", "
+         << ScheduledAttrHelper::getNameStr() << " and "
+         << MachineAttrHelper::getNameStr();
 }
 
 Operation *TGraphDialect::materializeConstant(OpBuilder &builder,

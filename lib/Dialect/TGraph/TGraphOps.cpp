@@ -1106,3 +1106,15 @@ LogicalResult ValueConstOp::inferReturnTypes(
 
 #define GET_OP_CLASSES
 #include "tgraph/Dialect/TGraph/TGraphOps.cpp.inc"
+
+std::string mlir::tgraph::describeOp(Operation *op) {
+  std::string s;
+  llvm::raw_string_ostream os(s);
+  if (auto task = dyn_cast<TaskOp>(op))
+    os << "task @" << task.getKernel();
+  else
+    os << op->getName().stripDialect();
+  if (auto loc = dyn_cast<FileLineColLoc>(op->getLoc()))
+    os << " (line " << loc.getLine() << ")";
+  return s;
+}

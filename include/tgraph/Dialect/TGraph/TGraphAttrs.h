@@ -9,10 +9,9 @@
 
 #include "mlir/IR/Attributes.h"
 #include "mlir/IR/BuiltinAttributes.h"
+// The attribute classes are declared with the dialect (its helpers use
+// them).
 #include "tgraph/Dialect/TGraph/TGraphDialect.h"
-
-#define GET_ATTRDEF_CLASSES
-#include "tgraph/Dialect/TGraph/TGraphAttrs.h.inc"
 
 namespace mlir::tgraph {
 /// The spelling of an access mode in a task's operand list:

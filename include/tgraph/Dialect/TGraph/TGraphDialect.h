@@ -10,7 +10,14 @@
 #include "mlir/IR/Dialect.h"
 #include "mlir/IR/DialectImplementation.h"
 
+#include "mlir/IR/BuiltinAttributes.h"
+
 #include "tgraph/Dialect/TGraph/TGraphEnums.h.inc"
+
+// The attributes come before the dialect: its discardable-attribute
+// helpers (MachineAttrHelper) return them.
+#define GET_ATTRDEF_CLASSES
+#include "tgraph/Dialect/TGraph/TGraphAttrs.h.inc"
 
 #include "tgraph/Dialect/TGraph/TGraphDialect.h.inc"
 

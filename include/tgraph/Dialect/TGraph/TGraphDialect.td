@@ -49,7 +49,21 @@ def TGraph_Dialect : Dialect {
   let useDefaultTypePrinterParser = 1;
   let useDefaultAttributePrinterParser = 1;
   let hasConstantMaterializer = 1;
-  // The discardable attributes the passes write (tgraph.queue_pos, ...).
+  // The discardable attributes the passes write and later passes (and the
+  // lowering) read; each gets a typed helper (TGraphDialect::QueuePosAttrHelper
+  // ...) and verifyOperationAttribute checks their shape and place:
+  // * queue_pos: an op's position in its processor's queue (tasks, copies);
+  // * dep_count: the number of distinct ops of the graph an op awaits;
+  // * pred_group: ops sharing one predicate share a group number;
+  // * scheduled: a graph tgraph-schedule has frozen (the lowering needs it);
+  // * machine: the module's machine model (#tgraph.machine).
+  let discardableAttrs = (ins
+    "::mlir::IntegerAttr":$queue_pos,
+    "::mlir::IntegerAttr":$dep_count,
+    "::mlir::IntegerAttr":$pred_group,
+    "::mlir::UnitAttr":$scheduled,
+    "::mlir::tgraph::MachineAttr":$machine
+  );
   let hasOperationAttrVerify = 1;
   let extraClassDeclaration = [{
   private:

@@ -47,4 +47,44 @@ def TGraph_PredicatedOpInterface : OpInterface<"PredicatedOpInterface"> {
   ];
 }
 
+def TGraph_PlacedOpInterface : OpInterface<"PlacedOpInterface"> {
+  let cppNamespace = "::mlir::tgraph";
+  let description = [{
+    An op that runs on a processor (tasks and copies), as IREE's
+    AffinityOpInterface: its placement, whether its work is queued on a
+    stream in order, the kind of each of its awaits and how its predicate is
+    resolved. Passes and the lowering read these decisions through this
+    interface, never by attribute name.
+  }];
+  let methods = [
+    InterfaceMethod<"The placement, or null before tgraph-assign-processors.",
+                    "::mlir::tgraph::ProcAttr", "getPlacementAttr">,
+    InterfaceMethod<"Places the op.", "void", "setPlacementAttr",
+                    (ins "::mlir::tgraph::ProcAttr":$placement)>,
+    InterfaceMethod<"Whether the op queues its work on a stream in order "
+                    "(tgraph-infer-stream-ordering).",
+                    "bool", "getStreamOrdered">,
+    InterfaceMethod<"Marks the op stream-ordered or not.", "void",
+                    "setStreamOrdered", (ins "bool":$ordered)>,
+    InterfaceMethod<"The kind of each await (#tgraph.dep), or null before "
+                    "tgraph-mark-runahead.",
+                    "::mlir::ArrayAttr", "getDepKindsAttr">,
+    InterfaceMethod<"How the predicate is resolved, or null.",
+                    "::mlir::tgraph::PredModeAttr", "getPredModeAttr">,
+    InterfaceMethod<"Sets how the predicate is resolved.", "void",
+                    "setPredModeAttr",
+                    (ins "::mlir::tgraph::PredModeAttr":$mode)>,
+  ];
+  let extraClassDeclaration = [{
+    /// The kind of await `i` (host when unset).
+    ::mlir::tgraph::DepKind getDepKind(unsigned i) {
+      ::mlir::ArrayAttr kinds = getDepKindsAttr();
+      if (kinds && i < kinds.size())
+        if (auto kind = ::llvm::dyn_cast<::mlir::tgraph::DepKindAttr>(kinds[i]))
+          return kind.getValue();
+      return ::mlir::tgraph::DepKind::host;
+    }
+  }];
+}
+
 #endif // TGRAPH_DIALECT_TGRAPH_TGRAPHINTERFACES_TD

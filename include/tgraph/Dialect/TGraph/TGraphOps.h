@@ -30,4 +30,10 @@ struct BufferResource : public SideEffects::Resource::Base<BufferResource> {
 #define GET_OP_CLASSES
 #include "tgraph/Dialect/TGraph/TGraphOps.h.inc"
 
+namespace mlir::tgraph {
+/// A short name for an op in diagnostics that name other ops:
+/// `task @k (line 3)`, `copy (line 5)`, `join`.
+std::string describeOp(Operation *op);
+} // namespace mlir::tgraph
+
 #endif // TGRAPH_DIALECT_TGRAPH_TGRAPHOPS_H

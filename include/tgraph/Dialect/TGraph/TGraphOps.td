@@ -157,6 +157,7 @@ def TGraph_TaskOp : TGraph_Op<"task", [
     DeclareOpInterfaceMethods<SymbolUserOpInterface>,
     DeclareOpInterfaceMethods<TGraph_AwaitOpInterface>,
     DeclareOpInterfaceMethods<TGraph_PredicatedOpInterface>,
+    TGraph_PlacedOpInterface,
     MemoryEffects<[MemRead<TGraph_BufferResource>,
                    MemWrite<TGraph_BufferResource>]>]> {
   let summary = "Runs a kernel on buffers, scalars and values";
@@ -211,6 +212,7 @@ def TGraph_CopyOp : TGraph_Op<"copy", [
     AttrSizedOperandSegments,
     DeclareOpInterfaceMethods<TGraph_AwaitOpInterface>,
     DeclareOpInterfaceMethods<TGraph_PredicatedOpInterface>,
+    TGraph_PlacedOpInterface,
     MemoryEffects<[MemRead<TGraph_BufferResource>,
                    MemWrite<TGraph_BufferResource>]>]> {
   let summary = "Copies elements from one buffer to another";
