@@ -22,8 +22,9 @@ MachineOverrides MachineOverrides::fromOptions(int cpus, int gpus,
   return {opt(cpus), opt(gpus), opt(streamsPerGpu), opt(copyStreams)};
 }
 
-Machine mlir::tgraph::resolveMachine(ModuleOp module,
-                                     const MachineOverrides &overrides) {
+FailureOr<Machine>
+mlir::tgraph::resolveMachine(ModuleOp module,
+                             const MachineOverrides &overrides) {
   Machine m;
   if (MachineAttr attr =
           TGraphDialect::MachineAttrHelper(module.getContext()).getAttr(module))
@@ -33,6 +34,10 @@ Machine mlir::tgraph::resolveMachine(ModuleOp module,
   m.gpus = overrides.gpus.value_or(m.gpus);
   m.streamsPerGpu = overrides.streamsPerGpu.value_or(m.streamsPerGpu);
   m.copyStreams = overrides.copyStreams.value_or(m.copyStreams);
+  if (!MachineAttr::getChecked(
+          [&] { return emitError(module.getLoc()); }, module.getContext(),
+          m.cpus, m.gpus, m.streamsPerGpu, m.copyStreams))
+    return failure();
   return m;
 }
 

@@ -180,10 +180,13 @@ CompiledModule::compile(ModuleOp module, const CompileOptions &options) {
   // The machine: the options, else the module's, else the defaults (the
   // passes resolve it the same way).
   std::unique_ptr<CompiledModule> result(new CompiledModule());
+  FailureOr<Machine> resolved =
+      resolveMachine(module, {options.cpus, options.gpus,
+                              options.streamsPerGpu, options.copyStreams});
+  if (failed(resolved))
+    return diagnostics.takeError("the machine model is out of bounds");
   MachineConfig &machine = result->machineConfig;
-  machine = resolveMachine(module, {options.cpus, options.gpus,
-                                    options.streamsPerGpu,
-                                    options.copyStreams});
+  machine = *resolved;
 
   // The caller keeps its module as it was (e.g. the logical form it built).
   OwningOpRef<ModuleOp> clone(module.clone());

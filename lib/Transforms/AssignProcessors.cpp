@@ -50,9 +50,12 @@ struct AssignProcessorsPass
   void runOnOperation() override {
     ModuleOp module = getOperation();
     // Options override the module's machine; -1 leaves a parameter alone.
-    Machine m = resolveMachine(
+    FailureOr<Machine> resolved = resolveMachine(
         module, MachineOverrides::fromOptions(cpus, gpus, streamsPerGpu,
                                               copyStreams));
+    if (failed(resolved))
+      return signalPassFailure();
+    Machine m = *resolved;
     TGraphDialect::MachineAttrHelper(&getContext())
         .setAttr(module, m.toAttr(&getContext()));
     SymbolTable symbols(module);
@@ -121,11 +124,16 @@ struct AssignProcessorsPass
       } else if (auto copy = dyn_cast<CopyOp>(op)) {
         auto src = cast<BufferType>(copy.getSrc().getType());
         bool async = copy.getStreamOrdered();
-        int64_t bytes = copy.getNumElements() *
-                        ((src.getElementType().getIntOrFloatBitWidth() + 7) /
-                         8);
-        cost[i] = kCopyLatency +
-                  bytes / (async ? kDeviceBytesPerNs : kHostBytesPerNs);
+        // Clamped like a kernel's cost: a huge buffer must not overflow the
+        // sums of costs along a path.
+        int64_t width = std::max<int64_t>(
+            1, (src.getElementType().getIntOrFloatBitWidth() + 7) / 8);
+        int64_t elems = std::max<int64_t>(0, copy.getNumElements());
+        int64_t bytes = elems > kMaxKernelCost / width ? kMaxKernelCost
+                                                       : elems * width;
+        cost[i] = std::min(kMaxKernelCost,
+                           kCopyLatency + bytes / (async ? kDeviceBytesPerNs
+                                                         : kHostBytesPerNs));
         bool touchesGpu =
             src.isOnGpu() || cast<BufferType>(copy.getDst().getType()).isOnGpu();
         if (touchesGpu && m.gpus == 0)
@@ -139,6 +147,9 @@ struct AssignProcessorsPass
       if (cls[i] == ProcClass::Cpu && m.cpus == 0)
         return op->emitOpError("needs a CPU worker but the machine has none; "
                                "pass cpus=N");
+      if (cls[i] == ProcClass::Stream && m.streamsPerGpu == 0)
+        return op->emitOpError("needs a GPU compute stream but the machine "
+                               "has none; pass streams-per-gpu=N");
     }
 
     // Upward ranks, bottom up (block order is topological).

@@ -49,3 +49,15 @@ module attributes {tgraph.machine = #tgraph.machine<cpus = 0, gpus = 1, streams_
     tgraph.yield
   }
 }
+
+// -----
+
+// Tests a GPU task on a machine whose GPUs have no compute stream.
+module attributes {tgraph.machine = #tgraph.machine<cpus = 1, gpus = 1, streams_per_gpu = 0, copy_streams = 1>} {
+  tgraph.kernel @g() gpu stream_ordered
+  tgraph.graph @no_stream() physical {
+    // expected-error @+1 {{needs a GPU compute stream but the machine has none; pass streams-per-gpu=N}}
+    %a = tgraph.task @g()
+    tgraph.yield
+  }
+}

@@ -40,8 +40,11 @@ struct MachineOverrides {
 };
 
 /// The machine of `module`: `overrides`, else the module's
-/// `tgraph.machine`, else the defaults of Machine.
-Machine resolveMachine(ModuleOp module, const MachineOverrides &overrides);
+/// `tgraph.machine`, else the defaults of Machine. Fails, with an error on
+/// the module, when an override is beyond the machine model's bounds
+/// (MachineAttr's verifier).
+FailureOr<Machine> resolveMachine(ModuleOp module,
+                                  const MachineOverrides &overrides);
 
 /// Whether `op` queues its work on a GPU stream in order: a stream-ordered
 /// copy, or a task of a stream-ordered kernel, placed on a GPU.

@@ -63,6 +63,11 @@ LogicalResult TGraphDialect::verifyOperationAttribute(Operation *op,
         value.getValue().isNegative())
       return op->emitError("'")
              << name << "' must be a non-negative i64, got " << attr.getValue();
+    if (value.getInt() > kMaxScheduleNumber)
+      return op->emitError("'")
+             << name << "' must be at most " << kMaxScheduleNumber
+             << " (the runtime numbers nodes in 32 bits), got "
+             << value.getInt();
     if (op->getDialect() != this)
       return op->emitError("'") << name << "' is only for tgraph ops";
     return success();
@@ -246,5 +251,42 @@ LogicalResult ProcAttr::verify(function_ref<InFlightDiagnostic()> emitError,
   if (kind == ProcKind::gpu && stream < 0)
     return emitError() << "a GPU stream index must be non-negative, got "
                        << stream;
+  if (kind == ProcKind::cpu && index >= kMaxCpus)
+    return emitError() << "a CPU worker index must be below " << kMaxCpus
+                       << ", got " << index;
+  if (kind == ProcKind::gpu && index >= kMaxGpus)
+    return emitError() << "a GPU index must be below " << kMaxGpus << ", got "
+                       << index;
+  if (kind == ProcKind::gpu && stream >= int64_t(kMaxStreamsPerGpu))
+    return emitError() << "a " << (copy ? "copy" : "compute")
+                       << " stream index must be below " << kMaxStreamsPerGpu
+                       << ", got " << stream;
   return success();
+}
+
+//===----------------------------------------------------------------------===//
+// MachineAttr
+//===----------------------------------------------------------------------===//
+
+LogicalResult MachineAttr::verify(function_ref<InFlightDiagnostic()> emitError,
+                                  unsigned cpus, unsigned gpus,
+                                  unsigned streamsPerGpu,
+                                  unsigned copyStreams) {
+  auto check = [&](StringRef name, unsigned value,
+                   unsigned max) -> LogicalResult {
+    if (value <= max)
+      return success();
+    InFlightDiagnostic diag = emitError();
+    diag << "#tgraph.machine: " << name << " must be at most " << max
+         << ", got " << value;
+    if (int32_t(value) < 0)
+      diag << " (" << int32_t(value) << "? counts are non-negative)";
+    return diag;
+  };
+  return success(succeeded(check("cpus", cpus, kMaxCpus)) &&
+                 succeeded(check("gpus", gpus, kMaxGpus)) &&
+                 succeeded(check("streams_per_gpu", streamsPerGpu,
+                                 kMaxStreamsPerGpu)) &&
+                 succeeded(check("copy_streams", copyStreams,
+                                 kMaxStreamsPerGpu)));
 }

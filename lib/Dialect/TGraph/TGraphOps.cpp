@@ -262,6 +262,9 @@ LogicalResult KernelOp::verify() {
     return emitOpError("cost must be a non-negative number of nanoseconds, "
                        "got ")
            << getCostAttr().getInt();
+  if (getCostAttr() && getCostAttr().getInt() > kMaxKernelCost)
+    return emitOpError("cost must be at most ")
+           << kMaxKernelCost << " nanoseconds, got " << getCostAttr().getInt();
   if (getStreamOrdered() && !isGpu())
     return emitOpError("is a CPU kernel marked stream_ordered; only GPU "
                        "kernels queue work on a stream");

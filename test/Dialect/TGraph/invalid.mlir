@@ -590,3 +590,83 @@ tgraph.graph @g() {
   %0 = tgraph.task @k() {tgraph.queuepos = 0 : i64}
   tgraph.yield
 }
+
+// -----
+
+// Tests that a negative machine count (which an unsigned parameter reads as
+// 4294967295) is refused instead of scheduling for four billion workers.
+// expected-error @+1 {{#tgraph.machine: cpus must be at most 4096, got 4294967295 (-1? counts are non-negative)}}
+module attributes {tgraph.machine = #tgraph.machine<cpus = -1, gpus = 0, streams_per_gpu = 2, copy_streams = 1>} {
+}
+
+// -----
+
+// expected-error @+1 {{#tgraph.machine: gpus must be at most 64, got 65}}
+module attributes {tgraph.machine = #tgraph.machine<cpus = 2, gpus = 65, streams_per_gpu = 2, copy_streams = 1>} {
+}
+
+// -----
+
+// expected-error @+1 {{#tgraph.machine: streams_per_gpu must be at most 256, got 1000}}
+module attributes {tgraph.machine = #tgraph.machine<cpus = 2, gpus = 1, streams_per_gpu = 1000, copy_streams = 1>} {
+}
+
+// -----
+
+// expected-error @+1 {{#tgraph.machine: copy_streams must be at most 256, got 4294967295}}
+module attributes {tgraph.machine = #tgraph.machine<cpus = 2, gpus = 1, streams_per_gpu = 2, copy_streams = -1>} {
+}
+
+// -----
+
+tgraph.kernel @k() cpu
+// Tests a CPU worker index beyond the machine model's bounds.
+tgraph.graph @g() {
+  // expected-error @+1 {{a CPU worker index must be below 4096, got 5000}}
+  %0 = tgraph.task @k() on #tgraph.proc<cpu 5000>
+  tgraph.yield
+}
+
+// -----
+
+tgraph.kernel @k() gpu stream_ordered
+// Tests a GPU index beyond the machine model's bounds.
+tgraph.graph @g() {
+  // expected-error @+1 {{a GPU index must be below 64, got 64}}
+  %0 = tgraph.task @k() on #tgraph.proc<gpu 64, stream 0>
+  tgraph.yield
+}
+
+// -----
+
+tgraph.kernel @k() gpu stream_ordered
+// Tests a compute stream index beyond the machine model's bounds.
+tgraph.graph @g() {
+  // expected-error @+1 {{a compute stream index must be below 256, got 256}}
+  %0 = tgraph.task @k() on #tgraph.proc<gpu 0, stream 256>
+  tgraph.yield
+}
+
+// -----
+
+tgraph.graph @g(%h: !tgraph.buffer<f32 x 4, host>, %d: !tgraph.buffer<f32 x 4, gpu>) {
+  // expected-error @+1 {{a copy stream index must be below 256, got 9999}}
+  %0 = tgraph.copy %h to %d : !tgraph.buffer<f32 x 4, host> to !tgraph.buffer<f32 x 4, gpu> on #tgraph.proc<gpu 0, copy 9999>
+  tgraph.yield
+}
+
+// -----
+
+tgraph.kernel @k() cpu
+// Tests a queue position beyond the runtime's 32-bit node numbers.
+tgraph.graph @g() {
+  // expected-error @+1 {{'tgraph.queue_pos' must be at most 4294967295 (the runtime numbers nodes in 32 bits), got 4294967296}}
+  %0 = tgraph.task @k() {tgraph.queue_pos = 4294967296 : i64}
+  tgraph.yield
+}
+
+// -----
+
+// Tests a kernel cost beyond the bound that keeps sums of costs exact.
+// expected-error @+1 {{cost must be at most 1099511627776 nanoseconds, got 9223372036854775807}}
+tgraph.kernel @k() cpu cost 9223372036854775807

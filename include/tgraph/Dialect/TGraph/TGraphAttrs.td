@@ -108,7 +108,7 @@ def TGraph_ProcAttr : TGraph_Attr<"Proc", "proc"> {
   let description = [{
     `#tgraph.proc<cpu N>` is CPU worker N. `#tgraph.proc<gpu G, stream S>` is
     compute stream S of GPU G; `#tgraph.proc<gpu G, copy C>` is copy stream C
-    of GPU G.
+    of GPU G. N < 4096, G < 64, S and C < 256 (the machine model's bounds).
 
     ```mlir
     %e = tgraph.task @k() on #tgraph.proc<gpu 0, stream 1>
@@ -139,7 +139,8 @@ def TGraph_MachineAttr : TGraph_Attr<"Machine", "machine"> {
   let summary = "A machine model: CPU workers, GPUs and streams";
   let description = [{
     The processors that `tgraph-assign-processors` may use. Put it on the
-    module as `tgraph.machine`, or give the pass options instead.
+    module as `tgraph.machine`, or give the pass options instead. At most
+    4096 CPU workers, 64 GPUs, 256 compute and 256 copy streams per GPU.
 
     ```mlir
     module attributes {tgraph.machine = #tgraph.machine<cpus = 2, gpus = 1,
@@ -149,6 +150,9 @@ def TGraph_MachineAttr : TGraph_Attr<"Machine", "machine"> {
   let parameters = (ins "unsigned":$cpus, "unsigned":$gpus,
                         "unsigned":$streams_per_gpu, "unsigned":$copy_streams);
   let assemblyFormat = "`<` struct(params) `>`";
+  // Bounds: cpus <= 4096, gpus <= 64, streams_per_gpu and copy_streams
+  // <= 256 (kMax* in TGraphDialect.h).
+  let genVerifyDecl = 1;
 }
 
 #endif // TGRAPH_DIALECT_TGRAPH_TGRAPHATTRS_TD
