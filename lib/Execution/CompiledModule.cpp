@@ -22,11 +22,13 @@
 #include "tgraph/Dialect/TGraph/TGraphOps.h"
 #include "tgraph/Support/CapturedDiagnostics.h"
 #include "tgraph/Transforms/Passes.h"
+#include "llvm/ADT/APFloat.h"
 #include "llvm/ADT/ScopeExit.h"
 #include "llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h"
 #include "llvm/ExecutionEngine/Orc/Mangling.h"
 #include "llvm/Target/TargetMachine.h"
 #include "llvm/Support/Format.h"
+#include "llvm/Support/MathExtras.h"
 #include "llvm/Support/TargetSelect.h"
 #include "llvm/Support/raw_ostream.h"
 
@@ -49,9 +51,11 @@ ScalarType ScalarType::fromType(Type type) {
   } else if (isa<FloatType>(type)) {
     t.kind = Float;
     t.width = type.getIntOrFloatBitWidth();
+    t.isBF16 = type.isBF16();
   } else if (type.isIntOrFloat()) {
     t.kind = Integer;
     t.width = type.getIntOrFloatBitWidth();
+    t.isUnsigned = type.isUnsignedInteger();
   }
   return t;
 }
@@ -59,14 +63,25 @@ ScalarType ScalarType::fromType(Type type) {
 std::string mlir::tgraph::formatWord(ScalarType type, uint64_t word) {
   std::string s;
   llvm::raw_string_ostream os(s);
-  if (type.isF64())
+  if (type.isF64()) {
     os << llvm::format("%g", fromWord<double>(word));
-  else if (type.isF32())
+  } else if (type.isF32()) {
     os << llvm::format("%g", fromWord<float>(word));
-  else if (type.isI1())
-    os << (word ? "true" : "false");
-  else
+  } else if (type.kind == ScalarType::Float && type.width == 16) {
+    llvm::APFloat half(type.isBF16 ? llvm::APFloat::BFloat()
+                                   : llvm::APFloat::IEEEhalf(),
+                       llvm::APInt(16, word & 0xffff));
+    os << llvm::format("%g", half.convertToFloat());
+  } else if (type.isI1()) {
+    os << ((word & 1) ? "true" : "false");
+  } else if (type.kind == ScalarType::Integer && type.width < 64) {
+    if (type.isUnsigned)
+      os << (word & ((uint64_t(1) << type.width) - 1));
+    else
+      os << llvm::SignExtend64(word, type.width);
+  } else {
     os << static_cast<int64_t>(word);
+  }
   return s;
 }
 

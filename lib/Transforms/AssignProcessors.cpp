@@ -126,8 +126,7 @@ struct AssignProcessorsPass
         bool async = copy.getStreamOrdered();
         // Clamped like a kernel's cost: a huge buffer must not overflow the
         // sums of costs along a path.
-        int64_t width = std::max<int64_t>(
-            1, (src.getElementType().getIntOrFloatBitWidth() + 7) / 8);
+        int64_t width = std::max<int64_t>(1, src.getElementBytes());
         int64_t elems = std::max<int64_t>(0, copy.getNumElements());
         int64_t bytes = elems > kMaxKernelCost / width ? kMaxKernelCost
                                                        : elems * width;

@@ -88,6 +88,8 @@ struct Param {
 struct ScalarType {
   enum Kind : uint8_t { Integer, Float, Index } kind = Integer;
   unsigned width = 64; // bits; 64 for index
+  bool isUnsigned = false; // an unsigned integer (`ui32`)
+  bool isBF16 = false;     // bf16 rather than f16
   bool isF64() const { return kind == Float && width == 64; }
   bool isF32() const { return kind == Float && width == 32; }
   bool isI1() const { return kind == Integer && width == 1; }
@@ -96,8 +98,8 @@ struct ScalarType {
   static ScalarType fromType(Type type);
 };
 
-/// `word` printed as a value of `type`: %g for f64/f32, true/false for i1,
-/// a signed integer otherwise.
+/// `word` printed as a value of `type`: %g for floats, true/false for i1,
+/// an integer of the type's width and signedness otherwise.
 std::string formatWord(ScalarType type, uint64_t word);
 /// Parses `text` as a value of `type` (floats with strtod, integers in any
 /// C base); none if an integer is malformed.

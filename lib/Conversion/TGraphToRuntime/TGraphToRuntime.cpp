@@ -492,9 +492,7 @@ LogicalResult GraphLowering::lowerCopy(CopyOp copy) {
   auto dstArg = dyn_cast<BlockArgument>(copy.getDst());
   if (!srcArg || !dstArg)
     return copy.emitOpError("copies a buffer that is not a graph argument");
-  int64_t elem = (src.getElementType().getIntOrFloatBitWidth() + 7) / 8;
-  if (src.getElementType().isIndex())
-    elem = 8;
+  int64_t elem = src.getElementBytes();
   auto offset = [](IntegerAttr attr) { return attr ? attr.getInt() : 0; };
   call("tgrt_graph_add_copy",
        {graphArg(), i32(proc->kind), i32(proc->index), i32(proc->stream),

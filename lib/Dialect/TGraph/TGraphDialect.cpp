@@ -186,6 +186,13 @@ LogicalResult BufferType::verify(function_ref<InFlightDiagnostic()> emitError,
   return success();
 }
 
+int64_t BufferType::getElementBytes() const {
+  Type element = getElementType();
+  if (element.isIndex())
+    return 8;
+  return (element.getIntOrFloatBitWidth() + 7) / 8;
+}
+
 bool BufferType::accepts(BufferType actual) const {
   return actual.getElementType() == getElementType() &&
          actual.getMemory() == getMemory() &&

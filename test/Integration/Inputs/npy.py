@@ -26,7 +26,8 @@ def encode(path, descr, shape, values, fortran=False, version=1, cut=0,
     order = descr[0] if descr[0] in "<>|=" else "|"
     code = CODES[descr.lstrip("<>|=")]
     endian = ">" if order == ">" else "<"
-    conv = float if code in "dfe" else (bool if code == "?" else int)
+    conv = float if code in "dfe" else (
+        (lambda v: bool(int(v))) if code == "?" else int)
     data = struct.pack(endian + code * len(values),
                        *[conv(v) for v in values])
     if len(shape) == 1:

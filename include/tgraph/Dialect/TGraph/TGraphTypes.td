@@ -58,6 +58,9 @@ def TGraph_BufferType : TGraph_Type<"Buffer", "buffer"> {
     /// Whether a value of `actual` type may be passed where this type is
     /// declared: same element type and memory, same size unless this is `?`.
     bool accepts(BufferType actual) const;
+    /// Bytes one element takes in memory (`index` is 64-bit, as in the
+    /// runtime's words).
+    int64_t getElementBytes() const;
   }];
 }
 
