@@ -8,10 +8,12 @@
 
 #include "Runtime.h"
 #include "Graph.h"
+#include "Handles.h"
 
 #include <cstdlib>
 
 #include <cstring>
+#include <new>
 
 using namespace tgraph::rt;
 
@@ -94,12 +96,22 @@ tgrt_event_impl *tgrt_runtime_impl::newEvent(int32_t initialRefs) {
       freeEvents.reserve(events.size());
       event = events.back().get();
       event->rt = this;
+      // The event keeps this slot for the life of the runtime (renewed on
+      // each reuse below); only growing the pool allocates one.
+      event->handle = tgraph::rt::HandleTable::events().add(event);
+      if (!event->handle) {
+        events.pop_back();
+        throw std::bad_alloc();
+      }
       // Any pooled event may later be a precondition with waiters; give it
       // room now so that reusing it in a new role does not allocate.
       event->waiters.reserve(4);
     } else {
       event = freeEvents.back();
       freeEvents.pop_back();
+      // A new generation: the handle of its last use is refused from now
+      // on, even though the object is the same.
+      event->handle = tgraph::rt::HandleTable::events().renew(event->handle);
     }
   }
   event->state.store(0, std::memory_order_relaxed);

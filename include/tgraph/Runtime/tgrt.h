@@ -58,10 +58,12 @@ TGRT_API const char *tgrt_status_string(tgrt_status status);
 
 /*===--- Handles ----------------------------------------------------------===*/
 
-/* Opaque: never dereference one. A graph handle is a generation-tagged
- * entry of a table, not an address: once its graph is destroyed every call
- * refuses it with TGRT_ERROR_INVALID_HANDLE (the check reads no freed
- * memory), and it never names a graph created later. */
+/* Opaque: never dereference one. A runtime, graph or event handle is a
+ * generation-tagged entry of a table, not an address: once its runtime or
+ * graph is destroyed, or its event released (or its runtime destroyed),
+ * every call refuses it with TGRT_ERROR_INVALID_HANDLE (the check reads no
+ * freed memory), and it never names an object created later, nor a pooled
+ * event handed out again under a new handle. */
 typedef struct tgrt_runtime_impl *tgrt_runtime;
 typedef struct tgrt_graph_impl *tgrt_graph;
 typedef struct tgrt_event_impl *tgrt_event;
