@@ -282,11 +282,8 @@ tgrt_status tgrt_config_init(tgrt_config *config) {
 }
 
 int32_t tgrt_cuda_device_count(void) {
-#ifdef TGRT_HAVE_CUDA
-  return cudaDeviceCountOrZero();
-#else
-  return 0;
-#endif
+  // 0 when the CUDA backend is not linked (StreamBackend.h).
+  return cudaBackendLinked() ? cudaDeviceCountOrZero() : 0;
 }
 
 tgrt_status tgrt_runtime_create(const tgrt_config *config,

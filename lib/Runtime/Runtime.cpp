@@ -169,10 +169,16 @@ tgrt_status tgrt_runtime_impl::init(const tgrt_config &cfg) {
     streamsPerGpuTotal = config.streams_per_gpu + config.copy_streams_per_gpu;
     uint32_t numStreams = config.num_gpus * streamsPerGpuTotal;
     bool wantCuda = config.stream_mode == TGRT_STREAMS_CUDA;
-#ifdef TGRT_HAVE_CUDA
-    if (config.stream_mode == TGRT_STREAMS_AUTO &&
+    // AUTO: CUDA when the backend is linked (StreamBackend.h) and there
+    // are enough GPUs, else emulated.
+    if (config.stream_mode == TGRT_STREAMS_AUTO && cudaBackendLinked() &&
         cudaDeviceCountOrZero() >= static_cast<int>(config.num_gpus))
       wantCuda = true;
+    if (wantCuda && !cudaBackendLinked())
+      return setError(TGRT_ERROR_UNSUPPORTED,
+                      "stream_mode is TGRT_STREAMS_CUDA but the CUDA backend "
+                      "is not linked: link tgraph::tgrt_cuda (tgraph built "
+                      "with CUDA), or use TGRT_STREAMS_EMULATED");
     if (wantCuda) {
       std::string error;
       backend = createCudaBackend(config.num_gpus, config.streams_per_gpu,
@@ -182,12 +188,6 @@ tgrt_status tgrt_runtime_impl::init(const tgrt_config &cfg) {
                         "cannot create CUDA streams: " + error);
       usesCuda = true;
     }
-#else
-    if (wantCuda)
-      return setError(TGRT_ERROR_UNSUPPORTED,
-                      "stream_mode is TGRT_STREAMS_CUDA but the runtime was "
-                      "built without CUDA; use TGRT_STREAMS_EMULATED");
-#endif
     if (!backend)
       backend = createEmulatedBackend(numStreams);
   }
