@@ -353,6 +353,10 @@ tgrt_status tgrt_runtime_destroy(tgrt_runtime rh) {
   }
   for (tgrt_graph h : graphs) {
     GraphPin pin(h);
+    if (pin.get() && pin.get()->checkNotStuck(fn) != TGRT_OK) {
+      table.revive(handle);
+      return TGRT_ERROR_INVALID_STATE; // the message is set
+    }
     if (pin.get() && pin.get()->blockedOnPreconditions()) {
       table.revive(handle);
       return setError(TGRT_ERROR_INVALID_STATE,
@@ -573,8 +577,17 @@ tgrt_status tgrt_graph_destroy(tgrt_graph gh) {
                         "' has a replay waiting for a precondition that has "
                         "not triggered; trigger it first");
   }
-  g->waitIdle();
+  // A replay that timed out may never finish: refuse instead of hanging.
+  if (!g->waitIdleUnlessStuck()) {
+    tgrt_status st = g->checkNotStuck(fn);
+    table.revive(handle);
+    return st != TGRT_OK ? st
+                         : setError(TGRT_ERROR_INVALID_STATE,
+                                    std::string(fn) + ": graph '" + g->name +
+                                        "' has a replay that timed out");
+  }
   tgrt_runtime_impl *rt = g->rt;
+  rt->unwatch(g); // the watchdog no longer touches g
   {
     std::lock_guard<std::mutex> lock(rt->graphsMu);
     rt->graphs.erase(g);
@@ -850,6 +863,7 @@ tgrt_status tgrt_graph_replay(tgrt_graph gh, const tgrt_event *preconditions,
                               tgrt_event *out_done) {
   const char *fn = "tgrt_graph_replay";
   TGRT_PIN_GRAPH(gh, checkFinalized, fn);
+  TGRT_TRY(g->checkNotStuck(fn));
   if (num_preconditions && !preconditions)
     return setError(TGRT_ERROR_INVALID_ARGUMENT,
                     "tgrt_graph_replay: preconditions is null but "
@@ -919,8 +933,22 @@ static tgrt_status waitIdleFor(tgrt_graph g, const char *fn) {
     return setError(TGRT_ERROR_INVALID_STATE,
                     std::string(fn) + ": a replay waits for a precondition "
                                       "that has not triggered");
-  g->waitIdle();
+  if (!g->waitIdleUnlessStuck())
+    return g->checkNotStuck(fn) != TGRT_OK
+               ? TGRT_ERROR_INVALID_STATE
+               : setError(TGRT_ERROR_INVALID_STATE,
+                          std::string(fn) + ": a replay timed out");
   return TGRT_OK;
+}
+
+tgrt_status tgrt_graph_set_replay_timeout(tgrt_graph gh, uint64_t timeout_ns) {
+  TGRT_PIN_GRAPH(gh, checkGraph, "tgrt_graph_set_replay_timeout");
+  TGRT_GUARD_BEGIN
+  if (timeout_ns)
+    g->rt->watch(g); // before the limit is visible to a replay start
+  g->st.timeoutNs.store(timeout_ns, std::memory_order_relaxed);
+  return TGRT_OK;
+  TGRT_GUARD_END
 }
 
 tgrt_status tgrt_graph_wait_idle(tgrt_graph gh) {

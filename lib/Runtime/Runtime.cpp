@@ -235,6 +235,7 @@ tgrt_status tgrt_runtime_impl::init(const tgrt_config &cfg) {
 }
 
 void tgrt_runtime_impl::shutdown() {
+  stopWatchdog();
   for (auto &proc : procs) {
     {
       std::lock_guard<std::mutex> lock(proc->mu);

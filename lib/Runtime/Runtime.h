@@ -130,6 +130,14 @@ struct tgrt_runtime_impl {
   std::mutex graphsMu;
   std::unordered_set<tgrt_graph_impl *> graphs;
 
+  // The watchdog (Watchdog.cpp): a thread started by the first
+  // tgrt_graph_set_replay_timeout; it fails replays past their deadline.
+  std::mutex watchMu;
+  std::condition_variable watchCv;
+  std::vector<tgrt_graph_impl *> watched; // guarded by watchMu
+  bool watchStop = false;                 // guarded by watchMu
+  std::thread watchThread;
+
   std::mutex eventMu;
   std::vector<std::unique_ptr<tgrt_event_impl>> events;
   std::vector<tgrt_event_impl *> freeEvents;
@@ -144,6 +152,12 @@ struct tgrt_runtime_impl {
   /// An event from the pool with `refs` references and a fresh handle.
   tgrt_event_impl *newEvent(int32_t refs);
   void recycle(tgrt_event_impl *event);
+  /// Puts `g` under the watchdog (idempotent; starts it the first time).
+  void watch(tgrt_graph_impl *g);
+  /// Takes `g` off the watchdog; it no longer touches `g` afterwards.
+  void unwatch(tgrt_graph_impl *g);
+  void watchdogLoop();
+  void stopWatchdog();
   uint32_t cpuProcId(uint32_t worker) const { return worker; }
   uint32_t streamProcId(uint32_t gpu, uint32_t localStream) const {
     return config.num_cpu_workers + gpu * streamsPerGpuTotal + localStream;

@@ -172,6 +172,9 @@ TEST(Reliability, DestroyRacingReplays) {
         ++ran;
       }
     });
+  // Some replay runs before the churn (a loaded machine may not schedule
+  // the replayers soon): the race is then with replays really in flight.
+  EXPECT_TRUE(eventually([&] { return ran.load() > 0; }));
   const int kGraphs = 200;
   for (int i = 1; i <= kGraphs; ++i) {
     tgrt_graph old = current.exchange(buildSmall(rt, i));
@@ -381,6 +384,107 @@ TEST(Reliability, EventAndGraphChurn) {
   EXPECT_EQ(wrong.load(), 0u);
   EXPECT_EQ(aliased.load(), 0u);
   EXPECT_EQ(count.load(), 3 * ran.load());
+}
+
+} // namespace
+
+namespace {
+
+struct Blocker {
+  std::atomic<bool> release{false};
+  std::atomic<int> entered{0};
+};
+
+// Blocks until the test releases it (so nothing is left running at exit).
+int32_t blockKernel(tgrt_task_context *ctx) {
+  auto *b = static_cast<Blocker *>(ctx->user_data);
+  ++b->entered;
+  while (!b->release.load())
+    std::this_thread::sleep_for(std::chrono::microseconds(200));
+  return 0;
+}
+
+// Tests a replay stuck in a kernel (CPU, then an emulated GPU stream) with a
+// time limit: it completes as failed, naming the stuck task; the graph then
+// refuses replays, wait_idle, destroy and the runtime's destroy (instead of
+// hanging) until the kernel returns; afterwards everything works again.
+TEST(Reliability, StuckReplayTimesOut) {
+  for (bool gpu : {false, true}) {
+    Runtime rt(2, 1, 2, 1);
+    Blocker b;
+    std::atomic<uint64_t> count{0};
+    ASSERT_TGRT(tgrt_register_cpu_kernel(rt, "block", blockKernel, &b));
+    ASSERT_TGRT(tgrt_register_gpu_kernel(rt, "gblock", blockKernel, &b,
+                                         TGRT_KERNEL_STREAM_ORDERED));
+    ASSERT_TGRT(tgrt_register_cpu_kernel(rt, "count", countKernel, &count));
+    tgrt_graph g;
+    ASSERT_TGRT(tgrt_graph_create(rt, "stuck", &g));
+    uint32_t t, after, other;
+    ASSERT_TGRT(tgrt_graph_add_task(g, gpu ? "gblock" : "block",
+                                    gpu ? TGRT_PROC_GPU : TGRT_PROC_CPU, 0, 0,
+                                    0, &t));
+    ASSERT_TGRT(tgrt_graph_set_node_name(g, t, "sleeper"));
+    ASSERT_TGRT(
+        tgrt_graph_add_task(g, "count", TGRT_PROC_CPU, 1, 0, 0, &after));
+    ASSERT_TGRT(
+        tgrt_graph_add_task(g, "count", TGRT_PROC_CPU, 1, 0, 0, &other));
+    ASSERT_TGRT(tgrt_graph_add_dep(g, t, after, TGRT_DEP_HOST));
+    ASSERT_TGRT(tgrt_graph_set_replay_timeout(g, 20ull * 1000 * 1000));
+    ASSERT_TGRT(tgrt_graph_finalize(g));
+
+    tgrt_event done;
+    ASSERT_TGRT(tgrt_graph_replay(g, nullptr, 0, nullptr, 0, &done));
+    EXPECT_EQ(waitEvent(done), TGRT_ERROR_TASK_FAILED);
+    EXPECT_TRUE(errorHas("timed out")) << tgrt_last_error();
+    EXPECT_TRUE(errorHas("task 'sleeper' (node 0)")) << tgrt_last_error();
+    EXPECT_TRUE(errorHas("cannot be stopped")) << tgrt_last_error();
+    ASSERT_TGRT(tgrt_event_release(done));
+    EXPECT_EQ(b.entered.load(), 1);
+
+    // Stuck: refused, not waited for.
+    EXPECT_EQ(tgrt_graph_replay(g, nullptr, 0, nullptr, 0, nullptr),
+              TGRT_ERROR_INVALID_STATE);
+    EXPECT_TRUE(errorHas("task 'sleeper' (node 0)")) << tgrt_last_error();
+    EXPECT_EQ(tgrt_graph_wait_idle(g), TGRT_ERROR_INVALID_STATE);
+    EXPECT_EQ(tgrt_graph_destroy(g), TGRT_ERROR_INVALID_STATE);
+    EXPECT_TRUE(errorHas("tgrt_graph_destroy: graph 'stuck'"))
+        << tgrt_last_error();
+    EXPECT_EQ(tgrt_runtime_destroy(rt), TGRT_ERROR_INVALID_STATE);
+    EXPECT_TRUE(errorHas("task 'sleeper'")) << tgrt_last_error();
+
+    // The kernel returns: the stuck replay finishes (its dependent runs),
+    // and the graph replays again.
+    b.release = true;
+    EXPECT_TRUE(
+        eventually([&] { return tgrt_graph_wait_idle(g) == TGRT_OK; }));
+    EXPECT_EQ(count.load(), 2u);
+    ASSERT_TGRT(tgrt_graph_set_replay_timeout(g, 0));
+    ASSERT_TGRT(replayAndWait(g));
+    EXPECT_EQ(count.load(), 4u);
+    ASSERT_TGRT(tgrt_graph_destroy(g));
+  }
+}
+
+// Tests a generous limit does not disturb replays that finish, and that the
+// limit can be cleared again.
+TEST(Reliability, ReplayTimeoutNotReachedIsHarmless) {
+  Runtime rt(1);
+  std::atomic<uint64_t> count{0};
+  ASSERT_TGRT(tgrt_register_cpu_kernel(rt, "count", countKernel, &count));
+  tgrt_graph g;
+  ASSERT_TGRT(tgrt_graph_create(rt, "quick", &g));
+  uint32_t n;
+  ASSERT_TGRT(tgrt_graph_add_task(g, "count", TGRT_PROC_CPU, 0, 0, 0, &n));
+  ASSERT_TGRT(tgrt_graph_finalize(g));
+  ASSERT_TGRT(tgrt_graph_set_replay_timeout(g, 600ull * 1000 * 1000 * 1000));
+  for (int i = 0; i < 20; ++i)
+    ASSERT_TGRT(replayAndWait(g));
+  ASSERT_TGRT(tgrt_graph_set_replay_timeout(g, 0));
+  ASSERT_TGRT(replayAndWait(g));
+  EXPECT_EQ(count.load(), 21u);
+  EXPECT_EQ(tgrt_graph_set_replay_timeout(nullptr, 1),
+            TGRT_ERROR_INVALID_HANDLE);
+  ASSERT_TGRT(tgrt_graph_destroy(g));
 }
 
 } // namespace

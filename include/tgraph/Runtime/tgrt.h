@@ -410,6 +410,23 @@ TGRT_API tgrt_status tgrt_graph_set_capture(tgrt_graph graph, int32_t enabled);
 TGRT_API tgrt_status tgrt_graph_last_replay_captured(tgrt_graph graph,
                                                      int32_t *out_captured);
 
+/* A time limit for each replay of the graph, from its start (after its
+ * preconditions and the previous replay), in nanoseconds; 0 (the default)
+ * means none. Applies to replays that start after the call; may be called
+ * at any time. A replay past its limit completes at once (within about a
+ * millisecond) as failed: its event gives TGRT_ERROR_TASK_FAILED with a
+ * message saying it timed out and naming the tasks still inside their
+ * kernel functions. A running task cannot be stopped: it keeps its worker
+ * or stream, and until it returns (and the replay finishes) the graph
+ * refuses tgrt_graph_replay, and tgrt_graph_wait_idle, get_result,
+ * set_tracing, write_trace, tgrt_graph_destroy and tgrt_runtime_destroy
+ * return TGRT_ERROR_INVALID_STATE naming the stuck tasks instead of
+ * waiting (the handles stay valid: call again once the task returned).
+ * With a limit set each kernel call marks itself running (two stores); a
+ * graph without one pays nothing. */
+TGRT_API tgrt_status tgrt_graph_set_replay_timeout(tgrt_graph graph,
+                                                   uint64_t timeout_ns);
+
 /* Tracing: when enabled, each replay records host and device spans;
  * tgrt_graph_write_trace writes the last completed replay as Chrome-trace
  * JSON (load it in chrome://tracing or ui.perfetto.dev). */
