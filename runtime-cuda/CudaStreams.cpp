@@ -480,3 +480,8 @@ int cudaDeviceCountOrZero() {
 
 } // namespace rt
 } // namespace tgraph
+
+/// Named by `-Wl,--undefined` in tgrt_cuda's link interface: a weak
+/// reference does not pull an archive member, this undefined symbol does,
+/// and with it this file's definitions of the weak functions above.
+extern "C" const int tgrt_cuda_backend_anchor = 1;

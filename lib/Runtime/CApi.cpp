@@ -5,12 +5,12 @@
 // (GraphBuilder.h) for graph building, to the graph (Graph.h) for finalize
 // and replays, to the decoder (ProgramDecoder.h) for graph programs, to the
 // runtime (Runtime.h). Nothing here aborts: bad input returns an error code
-// and sets tgrt_last_error(). Graph handles are generation-tagged table
-// entries (Handles.h), pinned for the duration of each call, so a stale or
-// foreign graph handle is refused without touching freed memory and a
-// destroy racing other calls is safe. Runtime and event handles carry a
-// magic number (a freed runtime cannot be detected reliably; freed events
-// can, since the pool keeps them).
+// and sets tgrt_last_error(). Runtime, graph and event handles are
+// generation-tagged table entries (Handles.h): a runtime or graph is pinned
+// for the duration of each call, an event is pinned just long enough to
+// take a reference, so a stale or foreign handle is refused without
+// touching freed memory, a released event's handle never names the pooled
+// object's next use, and a destroy racing other calls is safe.
 //
 //===----------------------------------------------------------------------===//
 
@@ -26,13 +26,36 @@ using namespace tgraph::rt;
 
 namespace {
 
-tgrt_status checkRuntime(tgrt_runtime rt, const char *fn) {
-  if (!rt)
+/// Pins the runtime of a handle for the duration of one call (Handles.h);
+/// tgrt_runtime_destroy waits for the calls pinned before it.
+class RuntimePin {
+public:
+  explicit RuntimePin(tgrt_runtime handle)
+      : handle(reinterpret_cast<uint64_t>(handle)),
+        runtime(static_cast<tgrt_runtime_impl *>(
+            HandleTable::runtimes().pin(this->handle))) {}
+  ~RuntimePin() {
+    if (runtime)
+      HandleTable::runtimes().unpin(handle);
+  }
+  RuntimePin(const RuntimePin &) = delete;
+  RuntimePin &operator=(const RuntimePin &) = delete;
+  tgrt_runtime_impl *get() const { return runtime; }
+  bool null() const { return handle == 0; }
+
+private:
+  uint64_t handle;
+  tgrt_runtime_impl *runtime;
+};
+
+tgrt_status checkRuntime(const RuntimePin &pin, const char *fn) {
+  if (pin.null())
     return setError(TGRT_ERROR_INVALID_HANDLE,
                     std::string(fn) + ": runtime handle is null");
-  if (rt->magic != tgrt_runtime_impl::kMagic)
+  if (!pin.get())
     return setError(TGRT_ERROR_INVALID_HANDLE,
-                    std::string(fn) + ": not a live runtime handle");
+                    std::string(fn) + ": not a live runtime handle "
+                                      "(destroyed, or not a runtime)");
   return TGRT_OK;
 }
 
@@ -93,14 +116,43 @@ tgrt_status checkFinalized(const GraphPin &pin, const char *fn) {
   return TGRT_OK;
 }
 
-tgrt_status checkEvent(tgrt_event e, const char *fn) {
-  if (!e)
+/// A reference to the event of a live handle, held for one call: the
+/// handle is pinned only while the reference is taken, so a release racing
+/// a long wait does not block, and the object outlives the call.
+class EventRef {
+public:
+  explicit EventRef(tgrt_event handle)
+      : handle(reinterpret_cast<uint64_t>(handle)) {
+    HandleTable &table = HandleTable::events();
+    event = static_cast<tgrt_event_impl *>(table.pin(this->handle));
+    if (event) {
+      event->retain();
+      table.unpin(this->handle);
+    }
+  }
+  ~EventRef() {
+    if (event)
+      event->release();
+  }
+  EventRef(const EventRef &) = delete;
+  EventRef &operator=(const EventRef &) = delete;
+  tgrt_event_impl *get() const { return event; }
+  bool null() const { return handle == 0; }
+
+private:
+  uint64_t handle;
+  tgrt_event_impl *event = nullptr;
+};
+
+tgrt_status checkEvent(const EventRef &ref, const char *fn) {
+  if (ref.null())
     return setError(TGRT_ERROR_INVALID_HANDLE,
                     std::string(fn) + ": event handle is null");
-  if (e->magic != tgrt_event_impl::kMagic ||
-      e->refs.load(std::memory_order_acquire) <= 0)
+  if (!ref.get())
     return setError(TGRT_ERROR_INVALID_HANDLE,
-                    std::string(fn) + ": not a live event handle (released?)");
+                    std::string(fn) +
+                        ": not a live event handle (released, its runtime "
+                        "destroyed, or not an event)");
   return TGRT_OK;
 }
 
@@ -117,7 +169,7 @@ tgrt_status withCaller(tgrt_status s, const std::string &caller) {
   return setError(s, caller + ": " + tgrt_last_error());
 }
 
-tgrt_status eventResult(tgrt_event e, const char *fn) {
+tgrt_status eventResult(tgrt_event_impl *e, const char *fn) {
   int32_t state = e->state.load(std::memory_order_acquire);
   if (state == 0)
     return setError(TGRT_ERROR_NOT_READY,
@@ -131,6 +183,18 @@ bool validName(const char *s) { return s && *s; }
 
 /// Pins `handle`'s graph as `g` for the rest of the call, checked by
 /// `check` (checkGraph, checkBuilding or checkFinalized).
+/// Pins `handle`'s runtime as `rt` for the rest of the call.
+#define TGRT_PIN_RUNTIME(handle, fn)                                           \
+  RuntimePin rpin_(handle);                                                    \
+  tgrt_runtime_impl *rt = rpin_.get();                                         \
+  TGRT_TRY(checkRuntime(rpin_, fn))
+
+/// Takes a reference to `handle`'s event as `e` for the rest of the call.
+#define TGRT_REF_EVENT(handle, fn)                                             \
+  EventRef eref_(handle);                                                      \
+  tgrt_event_impl *e = eref_.get();                                            \
+  TGRT_TRY(checkEvent(eref_, fn))
+
 #define TGRT_PIN_GRAPH(handle, check, fn)                                      \
   GraphPin pin_(handle);                                                       \
   tgrt_graph_impl *g = pin_.get();                                             \
@@ -151,6 +215,18 @@ bool validName(const char *s) { return s && *s; }
   catch (const std::exception &e) {                                            \
     return setError(TGRT_ERROR_INTERNAL, e.what());                            \
   }
+
+/// Frees the handle slots of a runtime's pooled events (at its end): every
+/// event handle of the runtime is refused from now on, and the slots serve
+/// other runtimes' events under new generations.
+void releaseEventHandles(tgrt_runtime_impl *rt) {
+  HandleTable &table = HandleTable::events();
+  std::lock_guard<std::mutex> lock(rt->eventMu);
+  for (auto &e : rt->events) {
+    table.retire(e->handle); // null if the user released it already
+    table.free(e->handle);
+  }
+}
 
 } // namespace
 
@@ -206,11 +282,8 @@ tgrt_status tgrt_config_init(tgrt_config *config) {
 }
 
 int32_t tgrt_cuda_device_count(void) {
-#ifdef TGRT_HAVE_CUDA
-  return cudaDeviceCountOrZero();
-#else
-  return 0;
-#endif
+  // 0 when the CUDA backend is not linked (StreamBackend.h).
+  return cudaBackendLinked() ? cudaDeviceCountOrZero() : 0;
 }
 
 tgrt_status tgrt_runtime_create(const tgrt_config *config,
@@ -240,17 +313,37 @@ tgrt_status tgrt_runtime_create(const tgrt_config *config,
   auto rt = std::make_unique<tgrt_runtime_impl>();
   if (tgrt_status s = rt->init(*config)) {
     rt->shutdown();
+    releaseEventHandles(rt.get());
     return withCaller(s, "tgrt_runtime_create");
   }
-  *out_runtime = rt.release();
+  rt->handle = HandleTable::runtimes().add(rt.get());
+  if (!rt->handle) {
+    rt->shutdown();
+    releaseEventHandles(rt.get());
+    return setError(TGRT_ERROR_OUT_OF_MEMORY,
+                    "tgrt_runtime_create: no runtime handle left");
+  }
+  *out_runtime = reinterpret_cast<tgrt_runtime>(rt.release()->handle);
   return TGRT_OK;
   TGRT_GUARD_END
 }
 
 tgrt_status tgrt_graph_destroy(tgrt_graph graph);
 
-tgrt_status tgrt_runtime_destroy(tgrt_runtime rt) {
-  TGRT_TRY(checkRuntime(rt, "tgrt_runtime_destroy"));
+tgrt_status tgrt_runtime_destroy(tgrt_runtime rh) {
+  const char *fn = "tgrt_runtime_destroy";
+  const uint64_t handle = reinterpret_cast<uint64_t>(rh);
+  if (!handle)
+    return setError(TGRT_ERROR_INVALID_HANDLE,
+                    std::string(fn) + ": runtime handle is null");
+  // From here no call can pin the runtime, and those that had have
+  // returned; a second destroy is refused (see Handles.h).
+  HandleTable &table = HandleTable::runtimes();
+  auto *rt = static_cast<tgrt_runtime_impl *>(table.retire(handle));
+  if (!rt)
+    return setError(TGRT_ERROR_INVALID_HANDLE,
+                    std::string(fn) + ": not a live runtime handle "
+                                      "(destroyed already, or not a runtime)");
   // By handle: another thread may destroy one of them meanwhile.
   std::vector<tgrt_graph> graphs;
   {
@@ -260,28 +353,35 @@ tgrt_status tgrt_runtime_destroy(tgrt_runtime rt) {
   }
   for (tgrt_graph h : graphs) {
     GraphPin pin(h);
-    if (pin.get() && pin.get()->blockedOnPreconditions())
+    if (pin.get() && pin.get()->checkNotStuck(fn) != TGRT_OK) {
+      table.revive(handle);
+      return TGRT_ERROR_INVALID_STATE; // the message is set
+    }
+    if (pin.get() && pin.get()->blockedOnPreconditions()) {
+      table.revive(handle);
       return setError(TGRT_ERROR_INVALID_STATE,
                       "tgrt_runtime_destroy: graph '" + pin.get()->name +
                           "' has a replay waiting for a precondition that "
                           "has not triggered; trigger it first");
+    }
   }
   for (tgrt_graph h : graphs) {
     // Waits for its replays; one destroyed meanwhile is gone already.
     tgrt_status s = tgrt_graph_destroy(h);
-    if (s != TGRT_OK && s != TGRT_ERROR_INVALID_HANDLE)
+    if (s != TGRT_OK && s != TGRT_ERROR_INVALID_HANDLE) {
+      table.revive(handle);
       return s;
+    }
   }
   rt->shutdown();
-  rt->magic = 0;
-  for (auto &e : rt->events)
-    e->magic = 0;
+  releaseEventHandles(rt);
   delete rt;
+  table.free(handle); // only now may a new runtime take the slot
   return TGRT_OK;
 }
 
-tgrt_status tgrt_runtime_uses_cuda(tgrt_runtime rt, int32_t *out_uses_cuda) {
-  TGRT_TRY(checkRuntime(rt, "tgrt_runtime_uses_cuda"));
+tgrt_status tgrt_runtime_uses_cuda(tgrt_runtime rh, int32_t *out_uses_cuda) {
+  TGRT_PIN_RUNTIME(rh, "tgrt_runtime_uses_cuda");
   TGRT_TRY(checkOut(out_uses_cuda, "tgrt_runtime_uses_cuda", "out_uses_cuda"));
   *out_uses_cuda = rt->usesCuda ? 1 : 0;
   return TGRT_OK;
@@ -300,9 +400,9 @@ static bool insideAllocation(tgrt_runtime rt, const void *ptr, uint64_t bytes) {
   return false;
 }
 
-tgrt_status tgrt_mem_alloc(tgrt_runtime rt, int32_t kind, uint64_t bytes,
+tgrt_status tgrt_mem_alloc(tgrt_runtime rh, int32_t kind, uint64_t bytes,
                            void **out) {
-  TGRT_TRY(checkRuntime(rt, "tgrt_mem_alloc"));
+  TGRT_PIN_RUNTIME(rh, "tgrt_mem_alloc");
   TGRT_TRY(checkOut(out, "tgrt_mem_alloc", "out_ptr"));
   if (kind != TGRT_MEM_HOST && kind != TGRT_MEM_DEVICE)
     return setError(TGRT_ERROR_INVALID_ARGUMENT,
@@ -333,8 +433,8 @@ tgrt_status tgrt_mem_alloc(tgrt_runtime rt, int32_t kind, uint64_t bytes,
   return TGRT_OK;
 }
 
-tgrt_status tgrt_mem_free(tgrt_runtime rt, int32_t kind, void *ptr) {
-  TGRT_TRY(checkRuntime(rt, "tgrt_mem_free"));
+tgrt_status tgrt_mem_free(tgrt_runtime rh, int32_t kind, void *ptr) {
+  TGRT_PIN_RUNTIME(rh, "tgrt_mem_free");
   std::lock_guard<std::mutex> lock(rt->memMu);
   auto it = rt->allocations.find(ptr);
   if (it == rt->allocations.end())
@@ -354,9 +454,9 @@ tgrt_status tgrt_mem_free(tgrt_runtime rt, int32_t kind, void *ptr) {
   return TGRT_OK;
 }
 
-tgrt_status tgrt_mem_copy(tgrt_runtime rt, void *dst, const void *src,
+tgrt_status tgrt_mem_copy(tgrt_runtime rh, void *dst, const void *src,
                           uint64_t bytes) {
-  TGRT_TRY(checkRuntime(rt, "tgrt_mem_copy"));
+  TGRT_PIN_RUNTIME(rh, "tgrt_mem_copy");
   TGRT_TRY(checkOut(dst, "tgrt_mem_copy", "dst"));
   TGRT_TRY(checkOut(src, "tgrt_mem_copy", "src"));
   {
@@ -383,10 +483,10 @@ tgrt_status tgrt_mem_copy(tgrt_runtime rt, void *dst, const void *src,
 
 //===--- Kernels ----------------------------------------------------------===//
 
-static tgrt_status registerKernel(tgrt_runtime rt, const char *name,
+static tgrt_status registerKernel(tgrt_runtime rh, const char *name,
                                   tgrt_kernel_fn fn, void *user, bool gpu,
                                   uint32_t flags, const char *api) {
-  TGRT_TRY(checkRuntime(rt, api));
+  TGRT_PIN_RUNTIME(rh, api);
   if (!validName(name))
     return setError(TGRT_ERROR_INVALID_ARGUMENT,
                     std::string(api) + ": kernel name is null or empty");
@@ -437,9 +537,9 @@ tgrt_status tgrt_register_gpu_kernel(tgrt_runtime rt, const char *name,
 
 //===--- Graph building ---------------------------------------------------===//
 
-tgrt_status tgrt_graph_create(tgrt_runtime rt, const char *name,
+tgrt_status tgrt_graph_create(tgrt_runtime rh, const char *name,
                               tgrt_graph *out_graph) {
-  TGRT_TRY(checkRuntime(rt, "tgrt_graph_create"));
+  TGRT_PIN_RUNTIME(rh, "tgrt_graph_create");
   TGRT_TRY(checkOut(out_graph, "tgrt_graph_create", "out_graph"));
   *out_graph = nullptr;
   TGRT_GUARD_BEGIN
@@ -477,8 +577,17 @@ tgrt_status tgrt_graph_destroy(tgrt_graph gh) {
                         "' has a replay waiting for a precondition that has "
                         "not triggered; trigger it first");
   }
-  g->waitIdle();
+  // A replay that timed out may never finish: refuse instead of hanging.
+  if (!g->waitIdleUnlessStuck()) {
+    tgrt_status st = g->checkNotStuck(fn);
+    table.revive(handle);
+    return st != TGRT_OK ? st
+                         : setError(TGRT_ERROR_INVALID_STATE,
+                                    std::string(fn) + ": graph '" + g->name +
+                                        "' has a replay that timed out");
+  }
   tgrt_runtime_impl *rt = g->rt;
+  rt->unwatch(g); // the watchdog no longer touches g
   {
     std::lock_guard<std::mutex> lock(rt->graphsMu);
     rt->graphs.erase(g);
@@ -702,11 +811,12 @@ tgrt_status tgrt_graph_finalize(tgrt_graph gh) {
   TGRT_GUARD_END
 }
 
-tgrt_status tgrt_graph_build(tgrt_runtime rt, const char *name,
+tgrt_status tgrt_graph_build(tgrt_runtime rh, const char *name,
                              const uint8_t *program, uint64_t program_size,
                              const char *strings, uint64_t strings_size,
                              tgrt_graph *out_graph) {
-  TGRT_TRY(checkRuntime(rt, "tgrt_graph_build"));
+  RuntimePin rpin(rh); // tgrt_graph_create below pins it again
+  TGRT_TRY(checkRuntime(rpin, "tgrt_graph_build"));
   TGRT_TRY(checkOut(out_graph, "tgrt_graph_build", "out_graph"));
   *out_graph = nullptr;
   if (!program && program_size)
@@ -716,7 +826,7 @@ tgrt_status tgrt_graph_build(tgrt_runtime rt, const char *name,
     return setError(TGRT_ERROR_INVALID_ARGUMENT,
                     "tgrt_graph_build: strings is null");
   tgrt_graph g = nullptr;
-  if (tgrt_status s = tgrt_graph_create(rt, name, &g))
+  if (tgrt_status s = tgrt_graph_create(rh, name, &g))
     return setError(s, std::string("tgrt_graph_build: ") + tgrt_last_error());
   std::string where;
   tgrt_status s = TGRT_OK;
@@ -753,14 +863,45 @@ tgrt_status tgrt_graph_replay(tgrt_graph gh, const tgrt_event *preconditions,
                               tgrt_event *out_done) {
   const char *fn = "tgrt_graph_replay";
   TGRT_PIN_GRAPH(gh, checkFinalized, fn);
+  TGRT_TRY(g->checkNotStuck(fn));
   if (num_preconditions && !preconditions)
     return setError(TGRT_ERROR_INVALID_ARGUMENT,
                     "tgrt_graph_replay: preconditions is null but "
                     "num_preconditions is " +
                         std::to_string(num_preconditions));
+  // A reference to each precondition for the call (released at return;
+  // the replay takes its own): no allocation up to kInline of them.
+  constexpr uint32_t kInline = 16;
+  struct Preconditions {
+    tgrt_event_impl *inlineRefs[kInline];
+    std::unique_ptr<tgrt_event_impl *[]> heap;
+    tgrt_event_impl **refs = inlineRefs;
+    uint32_t taken = 0;
+    ~Preconditions() {
+      for (uint32_t i = 0; i < taken; ++i)
+        refs[i]->release();
+    }
+  } pre;
+  if (num_preconditions > kInline) {
+    TGRT_GUARD_BEGIN
+    pre.heap.reset(new tgrt_event_impl *[num_preconditions]);
+    pre.refs = pre.heap.get();
+    TGRT_GUARD_END
+  }
   for (uint32_t i = 0; i < num_preconditions; ++i) {
-    TGRT_TRY(checkEvent(preconditions[i], fn));
-    if (preconditions[i]->rt != g->rt)
+    const uint64_t h = reinterpret_cast<uint64_t>(preconditions[i]);
+    tgrt_event_impl *e =
+        static_cast<tgrt_event_impl *>(HandleTable::events().pin(h));
+    if (!e)
+      return setError(TGRT_ERROR_INVALID_HANDLE,
+                      "tgrt_graph_replay: precondition " + std::to_string(i) +
+                          (h ? " is not a live event handle (released, its "
+                               "runtime destroyed, or not an event)"
+                             : " is a null event handle"));
+    e->retain();
+    HandleTable::events().unpin(h);
+    pre.refs[pre.taken++] = e;
+    if (e->rt != g->rt)
       return setError(TGRT_ERROR_INVALID_ARGUMENT,
                       "tgrt_graph_replay: precondition " + std::to_string(i) +
                           " belongs to another runtime");
@@ -776,8 +917,12 @@ tgrt_status tgrt_graph_replay(tgrt_graph gh, const tgrt_event *preconditions,
   if (out_done)
     *out_done = nullptr;
   TGRT_GUARD_BEGIN
-  return g->replay(reinterpret_cast<tgrt_event_impl *const *>(preconditions),
-                   num_preconditions, params, out_done);
+  tgrt_event_impl *done = nullptr;
+  TGRT_TRY(g->replay(pre.refs, num_preconditions, params,
+                     out_done ? &done : nullptr));
+  if (out_done)
+    *out_done = reinterpret_cast<tgrt_event>(done->handle);
+  return TGRT_OK;
   TGRT_GUARD_END
 }
 
@@ -788,8 +933,22 @@ static tgrt_status waitIdleFor(tgrt_graph g, const char *fn) {
     return setError(TGRT_ERROR_INVALID_STATE,
                     std::string(fn) + ": a replay waits for a precondition "
                                       "that has not triggered");
-  g->waitIdle();
+  if (!g->waitIdleUnlessStuck())
+    return g->checkNotStuck(fn) != TGRT_OK
+               ? TGRT_ERROR_INVALID_STATE
+               : setError(TGRT_ERROR_INVALID_STATE,
+                          std::string(fn) + ": a replay timed out");
   return TGRT_OK;
+}
+
+tgrt_status tgrt_graph_set_replay_timeout(tgrt_graph gh, uint64_t timeout_ns) {
+  TGRT_PIN_GRAPH(gh, checkGraph, "tgrt_graph_set_replay_timeout");
+  TGRT_GUARD_BEGIN
+  if (timeout_ns)
+    g->rt->watch(g); // before the limit is visible to a replay start
+  g->st.timeoutNs.store(timeout_ns, std::memory_order_relaxed);
+  return TGRT_OK;
+  TGRT_GUARD_END
 }
 
 tgrt_status tgrt_graph_wait_idle(tgrt_graph gh) {
@@ -874,25 +1033,25 @@ tgrt_status tgrt_graph_write_trace(tgrt_graph gh, const char *path) {
 
 //===--- Events -----------------------------------------------------------===//
 
-tgrt_status tgrt_event_create(tgrt_runtime rt, tgrt_event *out_event) {
-  TGRT_TRY(checkRuntime(rt, "tgrt_event_create"));
+tgrt_status tgrt_event_create(tgrt_runtime rh, tgrt_event *out_event) {
+  TGRT_PIN_RUNTIME(rh, "tgrt_event_create");
   TGRT_TRY(checkOut(out_event, "tgrt_event_create", "out_event"));
   TGRT_GUARD_BEGIN
-  *out_event = rt->newEvent(1);
+  *out_event = reinterpret_cast<tgrt_event>(rt->newEvent(1)->handle);
   return TGRT_OK;
   TGRT_GUARD_END
 }
 
-tgrt_status tgrt_event_trigger(tgrt_event e) {
-  TGRT_TRY(checkEvent(e, "tgrt_event_trigger"));
+tgrt_status tgrt_event_trigger(tgrt_event eh) {
+  TGRT_REF_EVENT(eh, "tgrt_event_trigger");
   if (!e->trigger(false, nullptr))
     return setError(TGRT_ERROR_ALREADY,
                     "tgrt_event_trigger: the event has already triggered");
   return TGRT_OK;
 }
 
-tgrt_status tgrt_event_trigger_failed(tgrt_event e, const char *message) {
-  TGRT_TRY(checkEvent(e, "tgrt_event_trigger_failed"));
+tgrt_status tgrt_event_trigger_failed(tgrt_event eh, const char *message) {
+  TGRT_REF_EVENT(eh, "tgrt_event_trigger_failed");
   TGRT_GUARD_BEGIN
   std::string msg = message ? message : "failed";
   if (!e->trigger(true, &msg))
@@ -903,26 +1062,37 @@ tgrt_status tgrt_event_trigger_failed(tgrt_event e, const char *message) {
   TGRT_GUARD_END
 }
 
-tgrt_status tgrt_event_query(tgrt_event e) {
-  TGRT_TRY(checkEvent(e, "tgrt_event_query"));
+tgrt_status tgrt_event_query(tgrt_event eh) {
+  TGRT_REF_EVENT(eh, "tgrt_event_query");
   return eventResult(e, "tgrt_event_query");
 }
 
-tgrt_status tgrt_event_wait(tgrt_event e) {
-  TGRT_TRY(checkEvent(e, "tgrt_event_wait"));
+tgrt_status tgrt_event_wait(tgrt_event eh) {
+  TGRT_REF_EVENT(eh, "tgrt_event_wait");
   e->wait(nullptr);
   return eventResult(e, "tgrt_event_wait");
 }
 
-tgrt_status tgrt_event_wait_timeout(tgrt_event e, uint64_t timeout_ns) {
-  TGRT_TRY(checkEvent(e, "tgrt_event_wait_timeout"));
+tgrt_status tgrt_event_wait_timeout(tgrt_event eh, uint64_t timeout_ns) {
+  TGRT_REF_EVENT(eh, "tgrt_event_wait_timeout");
   if (!e->wait(&timeout_ns))
     return setError(TGRT_ERROR_TIMEOUT, "tgrt_event_wait_timeout: timed out");
   return eventResult(e, "tgrt_event_wait_timeout");
 }
 
-tgrt_status tgrt_event_release(tgrt_event e) {
-  TGRT_TRY(checkEvent(e, "tgrt_event_release"));
+tgrt_status tgrt_event_release(tgrt_event eh) {
+  const uint64_t handle = reinterpret_cast<uint64_t>(eh);
+  if (!handle)
+    return setError(TGRT_ERROR_INVALID_HANDLE,
+                    "tgrt_event_release: event handle is null");
+  // Retiring refuses every later use of this handle (a second release
+  // included); the object goes back to the pool once its last reference
+  // (a replay waiting on it, say) is dropped, under a new handle.
+  auto *e = static_cast<tgrt_event_impl *>(HandleTable::events().retire(handle));
+  if (!e)
+    return setError(TGRT_ERROR_INVALID_HANDLE,
+                    "tgrt_event_release: not a live event handle (released "
+                    "already, its runtime destroyed, or not an event)");
   e->release();
   return TGRT_OK;
 }

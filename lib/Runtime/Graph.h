@@ -92,6 +92,9 @@ struct tgrt_graph_impl {
   /// The success path touches no string and no thread-local.
   int32_t runKernel(uint32_t node, void *stream, const int32_t *guard,
                     std::string &error);
+  /// Calls the kernel, turning an exception into a failure.
+  static int32_t callKernel(const XNode &x, tgrt_task_context &ctx,
+                            std::string &error);
   /// Where a host copy reads and writes in the running replay.
   void copyEndpoints(const XNode &x, char *&dst, const char *&src) const;
   void hostCopy(const XNode &x);
@@ -105,6 +108,20 @@ struct tgrt_graph_impl {
                                     tgrt_event_impl *event);
   bool blockedOnPreconditions();
   void waitIdle();
+  /// Waits until idle unless a timed-out replay is stuck (then, or once
+  /// one times out while waiting, returns false).
+  bool waitIdleUnlessStuck();
+
+  // Time limits (Watchdog.cpp).
+  /// Fails the running replay if it is past its deadline (the watchdog).
+  /// Returns its completion event (retained; the caller triggers it with
+  /// `message`), or null.
+  tgrt_event_impl *checkDeadline(uint64_t now, std::string &message);
+  /// The tasks whose kernel function is still running, for messages.
+  std::string tasksInKernel();
+  /// Why the graph cannot be used now (a timed-out replay is stuck), for
+  /// entry point `fn`; TGRT_OK when it can.
+  tgrt_status checkNotStuck(const char *fn);
 
   // Single issuer and device graphs (DeviceGraph.cpp).
   void planRecording();

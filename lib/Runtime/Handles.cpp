@@ -1,4 +1,4 @@
-//===- Handles.cpp - Generation-tagged graph handles ----------------------===//
+//===- Handles.cpp - Generation-tagged handles ----------------------------===//
 //
 // See Handles.h. Pins and retirement are one atomic word per slot, so a
 // call racing a destroy either pins before the retirement (and the destroy
@@ -20,6 +20,16 @@ std::mutex tableMu; // allocation and the free list of every table
 
 HandleTable &HandleTable::graphs() {
   // Never destroyed: handles may be checked during static destruction.
+  static HandleTable *table = new HandleTable();
+  return *table;
+}
+
+HandleTable &HandleTable::runtimes() {
+  static HandleTable *table = new HandleTable();
+  return *table;
+}
+
+HandleTable &HandleTable::events() {
   static HandleTable *table = new HandleTable();
   return *table;
 }
@@ -100,11 +110,28 @@ void HandleTable::revive(uint64_t handle) {
   slot(handle)->state.fetch_and(~kRetired, std::memory_order_acq_rel);
 }
 
+static uint64_t nextGeneration(uint64_t handle) {
+  uint64_t generation = (handle >> 32) + 1;
+  return generation > UINT32_MAX ? 1 : generation; // no handle is 0
+}
+
+uint64_t HandleTable::renew(uint64_t handle) {
+  Slot *s = slot(handle);
+  uint64_t w = s->state.load(std::memory_order_relaxed);
+  for (;;) {
+    // Pins of a stale handle that raced the last retirement keep counting
+    // until they unpin; only the generation and the retired bit change.
+    const uint64_t generation = nextGeneration(w & ~uint64_t(UINT32_MAX));
+    const uint64_t next = generation << 32 | (w & kPins);
+    if (s->state.compare_exchange_weak(w, next, std::memory_order_acq_rel,
+                                       std::memory_order_relaxed))
+      return generation << 32 | static_cast<uint32_t>(handle);
+  }
+}
+
 void HandleTable::free(uint64_t handle) {
   Slot *s = slot(handle);
-  uint64_t generation = (handle >> 32) + 1;
-  if (generation > UINT32_MAX)
-    generation = 1; // 0 is never a generation: no handle is 0
+  const uint64_t generation = nextGeneration(handle);
   std::lock_guard<std::mutex> lock(tableMu);
   s->object = nullptr;
   s->state.store(generation << 32 | kRetired, std::memory_order_release);

@@ -1,7 +1,7 @@
-//===- Handles.h - Graph handles that cannot be confused ------------------===//
+//===- Handles.h - Handles that cannot be confused ------------------------===//
 //
-// A graph handle given to the user is not a pointer but a slot index and a
-// generation: (generation << 32) | (slot + 1). Checking one reads only the
+// A runtime, graph or event handle given to the user is not a pointer but a
+// slot index and a generation: (generation << 32) | (slot + 1). Checking one reads only the
 // table, never the graph, so a stale handle (its graph destroyed) is refused
 // without touching freed memory, and a handle never names a newer graph
 // that reuses its slot (the generation differs). Each call pins the graph
@@ -10,7 +10,12 @@
 // frees the graph: a replay racing a destroy is either refused with
 // TGRT_ERROR_INVALID_HANDLE or queued before the destroy waits for idle.
 //
-// The table is process-wide (a handle must be checkable with nothing else
+// Events are pooled: a pooled event keeps its slot for the life of its
+// runtime, and each reuse renews the handle (a new generation), so the
+// handle of a released event is refused even after its object has been
+// handed out again. Runtimes are checked like graphs.
+//
+// The tables are process-wide (a handle must be checkable with nothing else
 // to go on); slots live in chunks that are never freed or moved, so a
 // lookup takes no lock. Allocation takes a mutex; freed slots are reused.
 //
@@ -41,8 +46,14 @@ public:
   void revive(uint64_t handle);
   /// Frees a retired handle's slot for reuse under a new generation.
   void free(uint64_t handle);
+  /// The same slot and object under the next generation, live; every
+  /// handle of an earlier generation is refused from now on. For pooled
+  /// objects (events) handed out again: no lock, no allocation.
+  uint64_t renew(uint64_t handle);
 
   static HandleTable &graphs();
+  static HandleTable &runtimes();
+  static HandleTable &events();
 
 private:
   struct Slot {

@@ -164,6 +164,15 @@ void tgrt_graph_impl::startReplay(ReplaySlot *slot) {
     st.failMessage = slot->preMessage;
   }
   st.finish.store(program.finishTarget, std::memory_order_relaxed);
+  // The time limit counts from here: after the preconditions and the
+  // previous replay. Set before any processor sees the replay.
+  if (const uint64_t limit = st.timeoutNs.load(std::memory_order_relaxed)) {
+    std::lock_guard<std::mutex> lock(st.timeoutMu);
+    st.watching = true;
+    st.deadline = nowNs() + limit;
+  } else {
+    st.watching = false;
+  }
   if (tracing.enabled) {
     for (Tracing::Span &s : tracing.spans)
       s = Tracing::Span{};
@@ -202,6 +211,13 @@ void tgrt_graph_impl::startReplay(ReplaySlot *slot) {
 }
 
 void tgrt_graph_impl::replayDone() {
+  if (st.watching) {
+    // The watchdog no longer fails this replay; one that timed out has
+    // finished after all, so the graph can replay again.
+    std::lock_guard<std::mutex> lock(st.timeoutMu);
+    st.deadline = 0;
+    st.timedOut.store(false, std::memory_order_release);
+  }
   ReplaySlot *slot = st.current;
   tgrt_event_impl *done = slot->done;
   slot->done = nullptr;
@@ -253,6 +269,14 @@ bool tgrt_graph_impl::blockedOnPreconditions() {
       blocked = true;
   });
   return blocked;
+}
+
+bool tgrt_graph_impl::waitIdleUnlessStuck() {
+  std::unique_lock<std::mutex> lock(rt->idleMu);
+  rt->idleCv.wait(lock, [&] {
+    return st.busy == 0 || st.timedOut.load(std::memory_order_acquire);
+  });
+  return st.busy == 0;
 }
 
 void tgrt_graph_impl::waitIdle() {
@@ -358,23 +382,35 @@ int32_t tgrt_graph_impl::runKernel(uint32_t node, void *stream,
   ctx.stream_index = x.streamLocal;
   ctx.internal = nullptr;
   int32_t rc;
+  // One predictable branch: only a replay with a time limit marks the
+  // kernel as running, so that a timeout can name it.
+  if (__builtin_expect(st.watching, 0)) {
+    st.inKernel[x.state].store(1, std::memory_order_relaxed);
+    rc = callKernel(x, ctx, error);
+    st.inKernel[x.state].store(0, std::memory_order_release);
+  } else {
+    rc = callKernel(x, ctx, error);
+  }
+  if (__builtin_expect(rc != 0, 0) && error.empty())
+    error =
+        ctx.internal ? tlsTaskError : "kernel returned " + std::to_string(rc);
+  return rc;
+}
+
+int32_t tgrt_graph_impl::callKernel(const XNode &x, tgrt_task_context &ctx,
+                                    std::string &error) {
   // A kernel that throws fails its task like one that returns nonzero: an
   // exception must not unwind through a worker or stream thread (which
   // would end the process) nor skip the replay's accounting. The try costs
   // nothing on the path that does not throw.
   try {
-    rc = x.fn(&ctx);
+    return x.fn(&ctx);
   } catch (const std::exception &e) {
     error = std::string("kernel threw: ") + e.what();
-    return -1;
   } catch (...) {
     error = "kernel threw an exception that is not a std::exception";
-    return -1;
   }
-  if (__builtin_expect(rc != 0, 0))
-    error =
-        ctx.internal ? tlsTaskError : "kernel returned " + std::to_string(rc);
-  return rc;
+  return -1;
 }
 
 void tgrt_graph_impl::recordFailure(uint32_t node, const std::string &message) {

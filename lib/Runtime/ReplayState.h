@@ -69,6 +69,9 @@ struct ReplayState {
   std::unique_ptr<std::atomic<uint8_t>[]> poison;
   std::unique_ptr<std::atomic<uint8_t>[]> skipped;
   std::unique_ptr<std::atomic<uint8_t>[]> issued;
+  /// 1 while the node's kernel function runs; written only when the replay
+  /// has a time limit (`watching`), for the timeout's message.
+  std::unique_ptr<std::atomic<uint8_t>[]> inKernel;
 
   // --- Argument words: the program's, with parameters and task values
   // patched in (replays are serialized, so one copy suffices).
@@ -84,6 +87,14 @@ struct ReplayState {
   std::atomic<bool> failed{false};
   std::mutex failMu;
   std::string failMessage;
+
+  // --- The time limit (tgrt_graph_set_replay_timeout; Watchdog.cpp).
+  std::atomic<uint64_t> timeoutNs{0}; // 0: none
+  bool watching = false;              // the running replay has a limit
+  std::mutex timeoutMu;               // deadline, timedOut vs replayDone
+  uint64_t deadline = 0;              // guarded by timeoutMu; 0: none
+  std::atomic<bool> timedOut{false};  // the running replay timed out
+  std::string timeoutMessage;         // guarded by timeoutMu
 
   // --- The replays waiting to start.
   std::mutex mu;
@@ -101,7 +112,9 @@ struct ReplayState {
     poison.reset(new std::atomic<uint8_t>[size]);
     skipped.reset(new std::atomic<uint8_t>[size]);
     issued.reset(new std::atomic<uint8_t>[size]);
+    inKernel.reset(new std::atomic<uint8_t>[size]);
     for (uint32_t i = 0; i < size; ++i) {
+      inKernel[i].store(0, std::memory_order_relaxed);
       pending[i].store(0, std::memory_order_relaxed);
       poison[i].store(0, std::memory_order_relaxed);
       skipped[i].store(0, std::memory_order_relaxed);

@@ -8,10 +8,12 @@
 
 #include "Runtime.h"
 #include "Graph.h"
+#include "Handles.h"
 
 #include <cstdlib>
 
 #include <cstring>
+#include <new>
 
 using namespace tgraph::rt;
 
@@ -94,12 +96,22 @@ tgrt_event_impl *tgrt_runtime_impl::newEvent(int32_t initialRefs) {
       freeEvents.reserve(events.size());
       event = events.back().get();
       event->rt = this;
+      // The event keeps this slot for the life of the runtime (renewed on
+      // each reuse below); only growing the pool allocates one.
+      event->handle = tgraph::rt::HandleTable::events().add(event);
+      if (!event->handle) {
+        events.pop_back();
+        throw std::bad_alloc();
+      }
       // Any pooled event may later be a precondition with waiters; give it
       // room now so that reusing it in a new role does not allocate.
       event->waiters.reserve(4);
     } else {
       event = freeEvents.back();
       freeEvents.pop_back();
+      // A new generation: the handle of its last use is refused from now
+      // on, even though the object is the same.
+      event->handle = tgraph::rt::HandleTable::events().renew(event->handle);
     }
   }
   event->state.store(0, std::memory_order_relaxed);
@@ -157,10 +169,16 @@ tgrt_status tgrt_runtime_impl::init(const tgrt_config &cfg) {
     streamsPerGpuTotal = config.streams_per_gpu + config.copy_streams_per_gpu;
     uint32_t numStreams = config.num_gpus * streamsPerGpuTotal;
     bool wantCuda = config.stream_mode == TGRT_STREAMS_CUDA;
-#ifdef TGRT_HAVE_CUDA
-    if (config.stream_mode == TGRT_STREAMS_AUTO &&
+    // AUTO: CUDA when the backend is linked (StreamBackend.h) and there
+    // are enough GPUs, else emulated.
+    if (config.stream_mode == TGRT_STREAMS_AUTO && cudaBackendLinked() &&
         cudaDeviceCountOrZero() >= static_cast<int>(config.num_gpus))
       wantCuda = true;
+    if (wantCuda && !cudaBackendLinked())
+      return setError(TGRT_ERROR_UNSUPPORTED,
+                      "stream_mode is TGRT_STREAMS_CUDA but the CUDA backend "
+                      "is not linked: link tgraph::tgrt_cuda (tgraph built "
+                      "with CUDA), or use TGRT_STREAMS_EMULATED");
     if (wantCuda) {
       std::string error;
       backend = createCudaBackend(config.num_gpus, config.streams_per_gpu,
@@ -170,12 +188,6 @@ tgrt_status tgrt_runtime_impl::init(const tgrt_config &cfg) {
                         "cannot create CUDA streams: " + error);
       usesCuda = true;
     }
-#else
-    if (wantCuda)
-      return setError(TGRT_ERROR_UNSUPPORTED,
-                      "stream_mode is TGRT_STREAMS_CUDA but the runtime was "
-                      "built without CUDA; use TGRT_STREAMS_EMULATED");
-#endif
     if (!backend)
       backend = createEmulatedBackend(numStreams);
   }
@@ -223,6 +235,7 @@ tgrt_status tgrt_runtime_impl::init(const tgrt_config &cfg) {
 }
 
 void tgrt_runtime_impl::shutdown() {
+  stopWatchdog();
   for (auto &proc : procs) {
     {
       std::lock_guard<std::mutex> lock(proc->mu);

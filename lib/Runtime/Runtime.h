@@ -77,10 +77,11 @@ struct Processor {
 } // namespace rt
 } // namespace tgraph
 
-/// A host event: triggered once, then its waiters run. Pooled by the runtime;
-/// a handle stays valid while the caller holds its reference.
+/// A host event: triggered once, then its waiters run. Pooled by the runtime.
+/// `handle` (HandleTable::events(), Handles.h) is renewed each time the
+/// pool hands the event out, and retired when the user releases it: the
+/// user's handle is live exactly while the user holds its reference.
 struct tgrt_event_impl {
-  static constexpr uint32_t kMagic = 0x7E5E0E71;
   using WaiterFn = void (*)(void *a, void *b, tgrt_event_impl *event);
   struct Waiter {
     WaiterFn fn;
@@ -88,7 +89,7 @@ struct tgrt_event_impl {
     void *b;
   };
 
-  uint32_t magic = kMagic;
+  uint64_t handle = 0; // set by newEvent before the event is handed out
   tgrt_runtime_impl *rt = nullptr;
   std::atomic<int32_t> refs{0};
   std::atomic<int32_t> state{0}; // 0 pending, 1 ok, 2 failed
@@ -108,10 +109,9 @@ struct tgrt_event_impl {
 };
 
 struct tgrt_runtime_impl {
-  static constexpr uint32_t kMagic = 0x7E5E0001;
   using Processor = tgraph::rt::Processor;
 
-  uint32_t magic = kMagic;
+  uint64_t handle = 0; // HandleTable::runtimes() (Handles.h)
   tgrt_config config{};
   std::unique_ptr<tgraph::rt::StreamBackend> backend;
   bool usesCuda = false;
@@ -130,6 +130,14 @@ struct tgrt_runtime_impl {
   std::mutex graphsMu;
   std::unordered_set<tgrt_graph_impl *> graphs;
 
+  // The watchdog (Watchdog.cpp): a thread started by the first
+  // tgrt_graph_set_replay_timeout; it fails replays past their deadline.
+  std::mutex watchMu;
+  std::condition_variable watchCv;
+  std::vector<tgrt_graph_impl *> watched; // guarded by watchMu
+  bool watchStop = false;                 // guarded by watchMu
+  std::thread watchThread;
+
   std::mutex eventMu;
   std::vector<std::unique_ptr<tgrt_event_impl>> events;
   std::vector<tgrt_event_impl *> freeEvents;
@@ -141,8 +149,15 @@ struct tgrt_runtime_impl {
 
   tgrt_status init(const tgrt_config &config);
   void shutdown();
+  /// An event from the pool with `refs` references and a fresh handle.
   tgrt_event_impl *newEvent(int32_t refs);
   void recycle(tgrt_event_impl *event);
+  /// Puts `g` under the watchdog (idempotent; starts it the first time).
+  void watch(tgrt_graph_impl *g);
+  /// Takes `g` off the watchdog; it no longer touches `g` afterwards.
+  void unwatch(tgrt_graph_impl *g);
+  void watchdogLoop();
+  void stopWatchdog();
   uint32_t cpuProcId(uint32_t worker) const { return worker; }
   uint32_t streamProcId(uint32_t gpu, uint32_t localStream) const {
     return config.num_cpu_workers + gpu * streamsPerGpuTotal + localStream;

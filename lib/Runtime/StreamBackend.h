@@ -193,15 +193,29 @@ public:
 
 std::unique_ptr<StreamBackend> createEmulatedBackend(uint32_t numStreams);
 
-#ifdef TGRT_HAVE_CUDA
+// The CUDA backend (runtime-cuda/, target tgrt_cuda) is opt-in at link
+// time: the host core refers to it only through weak symbols, so tgrt links
+// without it (and without libcudart) and these are null then. tgrt_cuda
+// forces its definitions into every link that names it (the anchor below,
+// runtime-cuda/CMakeLists.txt). Compiled inside the backend the
+// declarations are ordinary.
+#ifdef TGRT_CUDA_BACKEND
+#define TGRT_BACKEND_WEAK
+#else
+#define TGRT_BACKEND_WEAK __attribute__((weak))
+#endif
+
 /// Creates streams on GPUs 0..numGpus-1. Returns null and sets `error` if
 /// CUDA cannot provide them.
-std::unique_ptr<StreamBackend> createCudaBackend(uint32_t numGpus,
-                                                 uint32_t streamsPerGpu,
-                                                 uint32_t copyStreamsPerGpu,
-                                                 std::string &error);
-int cudaDeviceCountOrZero();
-#endif
+TGRT_BACKEND_WEAK std::unique_ptr<StreamBackend>
+createCudaBackend(uint32_t numGpus, uint32_t streamsPerGpu,
+                  uint32_t copyStreamsPerGpu, std::string &error);
+TGRT_BACKEND_WEAK int cudaDeviceCountOrZero();
+
+/// Whether the CUDA backend was linked (tgraph::tgrt_cuda).
+inline bool cudaBackendLinked() {
+  return createCudaBackend != nullptr && cudaDeviceCountOrZero != nullptr;
+}
 
 } // namespace rt
 } // namespace tgraph

@@ -7,7 +7,10 @@
 #     libMLIR/libLLVM and the prefix's lib (tgraph-opt on an example with the
 #     pipeline, tgraph-run replaying an example, the others' --help);
 #   - builds and runs downstream projects that use find_package(tgraph)
-#     (test/Install/downstream): runtime only (no MLIR); then, with the
+#     (test/Install/downstream): runtime only (no MLIR, and no libcudart even
+#     from a CUDA build: the CUDA backend is opt-in at link time); in a CUDA
+#     build, the same program linked with tgraph::tgrt_cuda (it must link
+#     libcudart and contain the backend); then, with the
 #     compiler, a dialect + passes program (component Compiler: must not
 #     link libcudart) and a frontend program (component Execution).
 #   check-install.sh BUILD_DIR SOURCE_DIR
@@ -81,11 +84,24 @@ mkdir -p "$down"
 configure "$down/runtime" -DDOWNSTREAM_PART=runtime
 ninja -C "$down/runtime" >/dev/null
 clean "$down/runtime/downstream"
-cudart=$(needed "$down/runtime/downstream" libcudart)
-if grep -q '^set(TGRAPH_HAS_CUDA OFF)' "$prefix/$libdir/cmake/tgraph/tgraphConfig.cmake"; then
-  [[ $cudart == no ]] || fail "a runtime consumer of a CPU-only tgraph links libcudart"
+[[ $(needed "$down/runtime/downstream" libcudart) == no ]] ||
+  fail "a consumer of tgraph::tgrt alone links libcudart"
+# The backend's functions are weak references there, never defined.
+backend=$(nm -C "$down/runtime/downstream" | grep -E ' [Tt] tgraph::rt::createCudaBackend' || true)
+[[ -z $backend ]] || fail "a consumer of tgraph::tgrt alone contains the CUDA backend: $backend"
+echo "install: a consumer of tgraph::tgrt links no libcudart and no CUDA backend"
+if grep -q '^set(TGRAPH_HAS_CUDA ON)' "$prefix/$libdir/cmake/tgraph/tgraphConfig.cmake"; then
+  configure "$down/cuda" -DDOWNSTREAM_PART=cuda
+  ninja -C "$down/cuda" >/dev/null
+  [[ $(needed "$down/cuda/downstream-cuda" libcudart) == yes ]] ||
+    fail "a consumer of tgraph::tgrt_cuda does not link libcudart"
+  # (nm into a variable: grep -q would end the pipe early, and pipefail.)
+  symbols=$(nm -C "$down/cuda/downstream-cuda")
+  grep -q ' T tgraph::rt::createCudaBackend' <<<"$symbols" ||
+    fail "a consumer of tgraph::tgrt_cuda lacks the CUDA backend's definitions"
+  clean "$down/cuda/downstream-cuda" # emulated streams: runs without a GPU
+  echo "install: a consumer of tgraph::tgrt_cuda links libcudart and the CUDA backend"
 fi
-echo "install: runtime consumer links libcudart: $cudart"
 if [[ $compiler == ON ]]; then
   configure "$down/compiler" -DDOWNSTREAM_PART=compiler
   ninja -C "$down/compiler" >/dev/null

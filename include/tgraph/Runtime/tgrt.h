@@ -58,10 +58,12 @@ TGRT_API const char *tgrt_status_string(tgrt_status status);
 
 /*===--- Handles ----------------------------------------------------------===*/
 
-/* Opaque: never dereference one. A graph handle is a generation-tagged
- * entry of a table, not an address: once its graph is destroyed every call
- * refuses it with TGRT_ERROR_INVALID_HANDLE (the check reads no freed
- * memory), and it never names a graph created later. */
+/* Opaque: never dereference one. A runtime, graph or event handle is a
+ * generation-tagged entry of a table, not an address: once its runtime or
+ * graph is destroyed, or its event released (or its runtime destroyed),
+ * every call refuses it with TGRT_ERROR_INVALID_HANDLE (the check reads no
+ * freed memory), and it never names an object created later, nor a pooled
+ * event handed out again under a new handle. */
 typedef struct tgrt_runtime_impl *tgrt_runtime;
 typedef struct tgrt_graph_impl *tgrt_graph;
 typedef struct tgrt_event_impl *tgrt_event;
@@ -407,6 +409,23 @@ TGRT_API tgrt_status tgrt_graph_set_capture(tgrt_graph graph, int32_t enabled);
  * event triggered last) ran as a device graph. */
 TGRT_API tgrt_status tgrt_graph_last_replay_captured(tgrt_graph graph,
                                                      int32_t *out_captured);
+
+/* A time limit for each replay of the graph, from its start (after its
+ * preconditions and the previous replay), in nanoseconds; 0 (the default)
+ * means none. Applies to replays that start after the call; may be called
+ * at any time. A replay past its limit completes at once (within about a
+ * millisecond) as failed: its event gives TGRT_ERROR_TASK_FAILED with a
+ * message saying it timed out and naming the tasks still inside their
+ * kernel functions. A running task cannot be stopped: it keeps its worker
+ * or stream, and until it returns (and the replay finishes) the graph
+ * refuses tgrt_graph_replay, and tgrt_graph_wait_idle, get_result,
+ * set_tracing, write_trace, tgrt_graph_destroy and tgrt_runtime_destroy
+ * return TGRT_ERROR_INVALID_STATE naming the stuck tasks instead of
+ * waiting (the handles stay valid: call again once the task returned).
+ * With a limit set each kernel call marks itself running (two stores); a
+ * graph without one pays nothing. */
+TGRT_API tgrt_status tgrt_graph_set_replay_timeout(tgrt_graph graph,
+                                                   uint64_t timeout_ns);
 
 /* Tracing: when enabled, each replay records host and device spans;
  * tgrt_graph_write_trace writes the last completed replay as Chrome-trace
