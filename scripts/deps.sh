@@ -6,7 +6,7 @@ set -euo pipefail
 PACKAGES=(cmake ninja-build g++ ccache python3 git
           llvm-22-dev llvm-22-tools libmlir-22-dev mlir-22-tools
           libgtest-dev libgmock-dev libbenchmark-dev graphviz
-          pkg-config libstarpu-dev
+          pkg-config libstarpu-dev clang-format-22
           clang-22 libclang-rt-22-dev)  # the last two: libFuzzer (scripts/fuzz.sh)
 
 missing=()

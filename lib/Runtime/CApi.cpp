@@ -1037,13 +1037,29 @@ tgrt_status tgrt_event_create(tgrt_runtime rh, tgrt_event *out_event) {
   TGRT_PIN_RUNTIME(rh, "tgrt_event_create");
   TGRT_TRY(checkOut(out_event, "tgrt_event_create", "out_event"));
   TGRT_GUARD_BEGIN
-  *out_event = reinterpret_cast<tgrt_event>(rt->newEvent(1)->handle);
+  tgrt_event_impl *event = rt->newEvent(1);
+  event->user = true;
+  *out_event = reinterpret_cast<tgrt_event>(event->handle);
   return TGRT_OK;
   TGRT_GUARD_END
 }
 
+/// Only events made by tgrt_event_create are the caller's to trigger: a
+/// replay's completion event triggered early would let a waiter run ahead
+/// of the replay.
+static tgrt_status checkUserEvent(const tgrt_event_impl *e, const char *fn) {
+  if (e->user)
+    return TGRT_OK;
+  return setError(TGRT_ERROR_INVALID_ARGUMENT,
+                  std::string(fn) +
+                      ": the event is a replay's completion event, which the "
+                      "runtime triggers; only events made by "
+                      "tgrt_event_create can be triggered");
+}
+
 tgrt_status tgrt_event_trigger(tgrt_event eh) {
   TGRT_REF_EVENT(eh, "tgrt_event_trigger");
+  TGRT_TRY(checkUserEvent(e, "tgrt_event_trigger"));
   if (!e->trigger(false, nullptr))
     return setError(TGRT_ERROR_ALREADY,
                     "tgrt_event_trigger: the event has already triggered");
@@ -1052,6 +1068,7 @@ tgrt_status tgrt_event_trigger(tgrt_event eh) {
 
 tgrt_status tgrt_event_trigger_failed(tgrt_event eh, const char *message) {
   TGRT_REF_EVENT(eh, "tgrt_event_trigger_failed");
+  TGRT_TRY(checkUserEvent(e, "tgrt_event_trigger_failed"));
   TGRT_GUARD_BEGIN
   std::string msg = message ? message : "failed";
   if (!e->trigger(true, &msg))

@@ -115,6 +115,7 @@ tgrt_event_impl *tgrt_runtime_impl::newEvent(int32_t initialRefs) {
     }
   }
   event->state.store(0, std::memory_order_relaxed);
+  event->user = false;
   event->refs.store(initialRefs, std::memory_order_release);
   return event;
 }

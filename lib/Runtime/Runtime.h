@@ -93,6 +93,9 @@ struct tgrt_event_impl {
   tgrt_runtime_impl *rt = nullptr;
   std::atomic<int32_t> refs{0};
   std::atomic<int32_t> state{0}; // 0 pending, 1 ok, 2 failed
+  // Made by tgrt_event_create: only such events may be triggered by the
+  // caller (a replay's completion is the runtime's to trigger).
+  bool user = false;
   std::mutex mu;
   std::condition_variable cv;
   std::string message;         // set before state becomes 2

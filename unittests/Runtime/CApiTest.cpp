@@ -691,6 +691,30 @@ TEST(CApi, ManySmallPredicates) {
   ASSERT_TGRT(tgrt_graph_destroy(g));
 }
 
+// Tests that a replay's completion event cannot be triggered by the caller
+// (a waiter would run ahead of the replay), nor a user event released twice.
+TEST(CApi, CompletionEventsAreTheRuntimes) {
+  Runtime rt(1);
+  tgrt_graph g;
+  ASSERT_TGRT(tgrt_graph_create(rt, "g", &g));
+  ASSERT_TGRT(tgrt_graph_finalize(g));
+  tgrt_event gate, done;
+  ASSERT_TGRT(tgrt_event_create(rt, &gate));
+  ASSERT_TGRT(tgrt_graph_replay(g, &gate, 1, nullptr, 0, &done));
+  EXPECT_ERR(tgrt_event_trigger(done), TGRT_ERROR_INVALID_ARGUMENT,
+             "tgrt_event_trigger: the event is a replay's completion event");
+  EXPECT_ERR(tgrt_event_trigger_failed(done, "x"), TGRT_ERROR_INVALID_ARGUMENT,
+             "tgrt_event_trigger_failed: the event is a replay's completion");
+  EXPECT_ERR(tgrt_event_query(done), TGRT_ERROR_NOT_READY, "not triggered");
+  ASSERT_TGRT(tgrt_event_trigger(gate));
+  ASSERT_TGRT(tgrt_event_wait(done));
+  ASSERT_TGRT(tgrt_event_release(done));
+  ASSERT_TGRT(tgrt_event_release(gate));
+  EXPECT_ERR(tgrt_event_release(gate), TGRT_ERROR_INVALID_HANDLE,
+             "tgrt_event_release: not a live event handle");
+  ASSERT_TGRT(tgrt_graph_destroy(g));
+}
+
 // Tests event misuse: not triggered yet, timing out, triggering twice, and
 // handles that were released or belong to another runtime.
 TEST(CApi, EventMisuse) {

@@ -69,6 +69,7 @@ TEST(Program, BuildsAndReplays) {
   Recorder rec;
   ASSERT_TGRT(tgrt_register_cpu_kernel(rt, "rec", recordKernel, &rec));
   ASSERT_TGRT(tgrt_register_cpu_kernel(rt, "value", valueKernel, nullptr));
+  // clang-format off
   const std::vector<uint64_t> words = {
       TGRT_PROGRAM_VERSION,
       TGRT_OP_SET_NUM_PARAMS, 3,
@@ -98,6 +99,7 @@ TEST(Program, BuildsAndReplays) {
       TGRT_OP_ADD_DEP, 2, 4, TGRT_DEP_HOST,
       TGRT_OP_ADD_DEP, 3, 4, TGRT_DEP_HOST,
   };
+  // clang-format on
   tgrt_graph g = nullptr;
   ASSERT_TGRT(build(rt, words, &g));
   ASSERT_NE(g, nullptr);
@@ -124,6 +126,7 @@ TEST(Program, RejectsMalformedPrograms) {
     tgrt_status status;
     const char *message;
   };
+  // clang-format off
   const Case cases[] = {
       {{}, TGRT_ERROR_INVALID_ARGUMENT, "version is missing"},
       {{99}, TGRT_ERROR_INVALID_ARGUMENT, "version is 99"},
@@ -163,6 +166,7 @@ TEST(Program, RejectsMalformedPrograms) {
         TGRT_DEP_HOST, TGRT_OP_ADD_DEP, 1, 0, TGRT_DEP_HOST},
        TGRT_ERROR_CYCLE, "finalize"},
   };
+  // clang-format on
   auto expectRefused = [&](const std::vector<uint8_t> &bytes,
                            tgrt_status status, const char *message) {
     tgrt_graph g = reinterpret_cast<tgrt_graph>(0x1);
@@ -236,6 +240,7 @@ TEST(Program, CorruptedProgramsFailCleanly) {
   ASSERT_TGRT(tgrt_register_cpu_kernel(rt, "rec", emptyKernel, nullptr));
   ASSERT_TGRT(tgrt_register_gpu_kernel(rt, "value", emptyKernel, nullptr,
                                        TGRT_KERNEL_STREAM_ORDERED));
+  // clang-format off
   const std::vector<uint64_t> valid = {
       TGRT_PROGRAM_VERSION,
       TGRT_OP_SET_NUM_PARAMS, 1,
@@ -249,6 +254,7 @@ TEST(Program, CorruptedProgramsFailCleanly) {
       TGRT_OP_ADD_DEP, 0, 2, TGRT_DEP_HOST,
       TGRT_OP_ADD_DEP, 1, 2, TGRT_DEP_HOST,
   };
+  // clang-format on
   uint64_t seed = 0x9e3779b97f4a7c15ull;
   auto next = [&] {
     seed ^= seed << 13;

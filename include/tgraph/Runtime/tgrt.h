@@ -440,6 +440,8 @@ TGRT_API tgrt_status tgrt_graph_write_trace(tgrt_graph graph, const char *path);
 /* A user event, triggered with tgrt_event_trigger (external preconditions). */
 TGRT_API tgrt_status tgrt_event_create(tgrt_runtime runtime,
                                        tgrt_event *out_event);
+/* Only events made by tgrt_event_create can be triggered (either way); a
+ * replay's completion event is refused with TGRT_ERROR_INVALID_ARGUMENT. */
 TGRT_API tgrt_status tgrt_event_trigger(tgrt_event event);
 /* Triggers the event as failed: replays waiting on it run nothing and fail. */
 TGRT_API tgrt_status tgrt_event_trigger_failed(tgrt_event event,
