@@ -22,11 +22,11 @@
 #include <fuzzer/FuzzedDataProvider.h>
 
 #include <algorithm>
-#include <memory>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <memory>
 #include <string>
 #include <thread>
 #include <vector>
@@ -193,10 +193,10 @@ private:
       if (c.bytes > kArenaBytes || c.dstOffset > kArenaBytes - c.bytes ||
           c.srcOffset > kArenaBytes - c.bytes)
         return false;
-      bool dstOk = c.dstParam >= 0 ? c.dstParam < int64_t(numParams)
-                                   : c.dstArena;
-      bool srcOk = c.srcParam >= 0 ? c.srcParam < int64_t(numParams)
-                                   : c.srcArena;
+      bool dstOk =
+          c.dstParam >= 0 ? c.dstParam < int64_t(numParams) : c.dstArena;
+      bool srcOk =
+          c.srcParam >= 0 ? c.srcParam < int64_t(numParams) : c.srcArena;
       if (!dstOk || !srcOk || (c.dstParam >= 0 && c.dstParam == c.srcParam))
         return false;
     }
@@ -235,11 +235,11 @@ void Harness::addCopy(GraphInfo *g, tgrt_graph h) {
   c.srcOffset = fdp.ConsumeBool() ? fdp.ConsumeIntegralInRange<uint64_t>(0, 512)
                                   : fdp.ConsumeIntegral<uint64_t>();
   uint32_t node = UINT32_MAX;
-  tgrt_status s = tgrt_graph_add_copy(
-      h, smallInt(0, 4), smallInt(0, 2), smallInt(0, 3),
-      c.dstArena ? dstArena : nullptr, smallInt(0, 2), c.dstOffset,
-      c.srcArena ? srcArena : nullptr, smallInt(0, 2), c.srcOffset, c.bytes,
-      &node);
+  tgrt_status s =
+      tgrt_graph_add_copy(h, smallInt(0, 4), smallInt(0, 2), smallInt(0, 3),
+                          c.dstArena ? dstArena : nullptr, smallInt(0, 2),
+                          c.dstOffset, c.srcArena ? srcArena : nullptr,
+                          smallInt(0, 2), c.srcOffset, c.bytes, &node);
   CALL(s);
   if (s == TGRT_OK && g && g->handle == h) {
     c.node = node;
@@ -261,16 +261,16 @@ void Harness::replay() {
   std::vector<tgrt_event> pre;
   size_t numPre = fdp.ConsumeIntegralInRange<size_t>(0, 3);
   for (size_t i = 0; i < numPre && !events.empty(); ++i)
-    pre.push_back(events[fdp.ConsumeIntegralInRange<size_t>(
-                             0, events.size() - 1)]
-                      .handle);
+    pre.push_back(
+        events[fdp.ConsumeIntegralInRange<size_t>(0, events.size() - 1)]
+            .handle);
   if (fdp.ConsumeIntegralInRange<int>(0, 15) == 0)
     pre.push_back(nullptr);
   tgrt_event done = nullptr;
   bool wantDone = fdp.ConsumeIntegralInRange<int>(0, 7) != 0;
-  tgrt_status s = tgrt_graph_replay(
-      h, pre.empty() ? nullptr : pre.data(), static_cast<uint32_t>(pre.size()),
-      params, numParams, wantDone ? &done : nullptr);
+  tgrt_status s = tgrt_graph_replay(h, pre.empty() ? nullptr : pre.data(),
+                                    static_cast<uint32_t>(pre.size()), params,
+                                    numParams, wantDone ? &done : nullptr);
   CALL(s);
   if (s == TGRT_OK) {
     ++replays;
@@ -386,9 +386,10 @@ void Harness::run() {
     }
     case 1: {
       const char *name = kernelName();
-      tgrt_kernel_fn fn = fdp.ConsumeIntegralInRange<int>(0, 15)
-                              ? kKernelFns[fdp.ConsumeIntegralInRange<int>(0, 3)]
-                              : nullptr;
+      tgrt_kernel_fn fn =
+          fdp.ConsumeIntegralInRange<int>(0, 15)
+              ? kKernelFns[fdp.ConsumeIntegralInRange<int>(0, 3)]
+              : nullptr;
       if (fdp.ConsumeBool())
         CALL(tgrt_register_cpu_kernel(runtimeHandle(), name, fn, nullptr));
       else
@@ -402,8 +403,8 @@ void Harness::run() {
       tgrt_graph ng = nullptr;
       const char *name = fdp.ConsumeBool() ? "g" : nullptr;
       tgrt_status cs = tgrt_graph_create(
-          runtimeHandle(), name, fdp.ConsumeIntegralInRange<int>(0, 15) ? &ng
-                                                                        : nullptr);
+          runtimeHandle(), name,
+          fdp.ConsumeIntegralInRange<int>(0, 15) ? &ng : nullptr);
       CALL(cs);
       if (cs == TGRT_OK) {
         GraphInfo info;
@@ -468,10 +469,8 @@ void Harness::run() {
     case 12:
     case 13: {
       h = graphHandle(g);
-      tgrt_status js = tgrt_graph_add_join(h, fdp.ConsumeIntegralInRange<int>(
-                                                  0, 15)
-                                                  ? &out
-                                                  : nullptr);
+      tgrt_status js = tgrt_graph_add_join(
+          h, fdp.ConsumeIntegralInRange<int>(0, 15) ? &out : nullptr);
       CALL(js);
       if (js == TGRT_OK && g)
         g->nodes = out + 1;
@@ -480,8 +479,8 @@ void Harness::run() {
     case 14: {
       h = graphHandle(g);
       std::string name = fdp.ConsumeRandomLengthString(16);
-      CALL(tgrt_graph_set_node_name(h, id(g ? g->nodes : 0),
-                                    fdp.ConsumeBool() ? name.c_str() : nullptr));
+      CALL(tgrt_graph_set_node_name(
+          h, id(g ? g->nodes : 0), fdp.ConsumeBool() ? name.c_str() : nullptr));
       break;
     }
     case 15:
@@ -585,8 +584,8 @@ void Harness::run() {
         triggerAll();
       CALL(tgrt_graph_set_tracing(h, smallInt(0, 1)));
       if (fdp.ConsumeBool())
-        CALL(tgrt_graph_write_trace(h, fdp.ConsumeBool() ? "/dev/null"
-                                                         : nullptr));
+        CALL(tgrt_graph_write_trace(h,
+                                    fdp.ConsumeBool() ? "/dev/null" : nullptr));
       break;
     }
     case 32: {
@@ -594,8 +593,8 @@ void Harness::run() {
         break;
       tgrt_event e = nullptr;
       tgrt_status es = tgrt_event_create(
-          runtimeHandle(), fdp.ConsumeIntegralInRange<int>(0, 15) ? &e
-                                                                  : nullptr);
+          runtimeHandle(),
+          fdp.ConsumeIntegralInRange<int>(0, 15) ? &e : nullptr);
       CALL(es);
       if (es == TGRT_OK)
         events.push_back({e, true, false});
@@ -648,8 +647,8 @@ void Harness::run() {
       // "not live" (or, once the slot is reused, answer for the new event).
       if (released.empty())
         break;
-      CALL(tgrt_event_query(
-          released[fdp.ConsumeIntegralInRange<size_t>(0, released.size() - 1)]));
+      CALL(tgrt_event_query(released[fdp.ConsumeIntegralInRange<size_t>(
+          0, released.size() - 1)]));
       CALL(tgrt_event_query(nullptr));
       CALL(tgrt_event_query(reinterpret_cast<tgrt_event>(bogus)));
       break;
@@ -658,9 +657,10 @@ void Harness::run() {
       int32_t kind = smallInt(0, 1);
       if (fdp.ConsumeBool() && buffers.size() < 8) {
         void *p = nullptr;
-        uint64_t bytes = fdp.ConsumeBool() ? kArenaBytes
-                                           : fdp.ConsumeIntegralInRange<uint64_t>(
-                                                 0, kArenaBytes);
+        uint64_t bytes =
+            fdp.ConsumeBool()
+                ? kArenaBytes
+                : fdp.ConsumeIntegralInRange<uint64_t>(0, kArenaBytes);
         tgrt_status ms = tgrt_mem_alloc(runtimeHandle(), kind, bytes,
                                         fdp.ConsumeBool() ? &p : nullptr);
         CALL(ms);
@@ -672,9 +672,9 @@ void Harness::run() {
         size_t a = fdp.ConsumeIntegralInRange<size_t>(0, buffers.size() - 1);
         size_t b = fdp.ConsumeIntegralInRange<size_t>(0, buffers.size() - 1);
         if (a != b)
-          CALL(tgrt_mem_copy(runtimeHandle(), buffers[a].first,
-                             buffers[b].first,
-                             fdp.ConsumeIntegralInRange<uint64_t>(0, kArenaBytes)));
+          CALL(tgrt_mem_copy(
+              runtimeHandle(), buffers[a].first, buffers[b].first,
+              fdp.ConsumeIntegralInRange<uint64_t>(0, kArenaBytes)));
       } else {
         CALL(tgrt_mem_free(runtimeHandle(), kind, nullptr));
       }

@@ -28,7 +28,7 @@
 namespace {
 
 constexpr uint32_t kMaxReplayParams = 16;
-constexpr uint64_t kSlotBytes = 64 << 10;      // per parameter
+constexpr uint64_t kSlotBytes = 64 << 10; // per parameter
 alignas(64) uint8_t gArena[kMaxReplayParams * kSlotBytes];
 
 int32_t harmlessKernel(tgrt_task_context *ctx) {
@@ -59,15 +59,45 @@ tgrt_runtime makeRuntime() {
   }
   // The kernels tgraph-run provides and those the seeds name (see
   // fuzz/gen_seeds.py), with the kind and flags of their declarations.
-  static const char *const cpuKernels[] = {
-      "record", "value_i64", "add_i64", "lt_i64", "lt_f64", "fill_f64",
-      "axpy_f64", "sum_f64", "stencil_f64", "stencil3_f64", "lap_matvec_f64",
-      "dot_f64", "div_f64", "neg_f64", "xpby_f64", "gt_f64", "a", "c",
-      "check", "cpu", "cv", "f", "fill", "flag", "io", "k", "r", "rw2",
-      "sum", "triple", "two", "use", "v", "val", "w", "we\"ird\\name"};
+  static const char *const cpuKernels[] = {"record",
+                                           "value_i64",
+                                           "add_i64",
+                                           "lt_i64",
+                                           "lt_f64",
+                                           "fill_f64",
+                                           "axpy_f64",
+                                           "sum_f64",
+                                           "stencil_f64",
+                                           "stencil3_f64",
+                                           "lap_matvec_f64",
+                                           "dot_f64",
+                                           "div_f64",
+                                           "neg_f64",
+                                           "xpby_f64",
+                                           "gt_f64",
+                                           "a",
+                                           "c",
+                                           "check",
+                                           "cpu",
+                                           "cv",
+                                           "f",
+                                           "fill",
+                                           "flag",
+                                           "io",
+                                           "k",
+                                           "r",
+                                           "rw2",
+                                           "sum",
+                                           "triple",
+                                           "two",
+                                           "use",
+                                           "v",
+                                           "val",
+                                           "w",
+                                           "we\"ird\\name"};
   static const char *const streamOrdered[] = {
       "gpu_record", "gpu_axpy_f64", "axpy", "fast", "fork", "g",
-      "gpu", "gv", "norm", "s", "step"};
+      "gpu",        "gv",           "norm", "s",    "step"};
   static const char *const hostGpu[] = {"sync", "peek", "gpu_plain"};
   for (const char *name : cpuKernels)
     tgrt_register_cpu_kernel(rt, name, harmlessKernel, nullptr);

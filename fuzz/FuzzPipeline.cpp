@@ -202,10 +202,9 @@ void checkPrograms(ModuleOp lowered, const ScheduledModule &scheduled) {
     const std::string &bytes = program.first;
     const std::string &strings = program.second;
     tgrt_graph g = nullptr;
-    if (tgrt_graph_build(rt, graph.c_str(),
-                         reinterpret_cast<const uint8_t *>(bytes.data()),
-                         bytes.size(), strings.data(), strings.size(),
-                         &g) != TGRT_OK)
+    if (tgrt_graph_build(
+            rt, graph.c_str(), reinterpret_cast<const uint8_t *>(bytes.data()),
+            bytes.size(), strings.data(), strings.size(), &g) != TGRT_OK)
       contractFailure(graph, "tgrt_graph_build");
     auto it = scheduled.graphHasArgs.find(graph);
     if (it != scheduled.graphHasArgs.end() && !it->second) {

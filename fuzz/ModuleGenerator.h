@@ -87,8 +87,8 @@ inline std::string generateModule(const uint8_t *data, size_t size) {
       addArg("%s", "i64");
     }
     // The body first: the header names the yield's types.
-    const std::string header = "tgraph.graph @graph" + std::to_string(gi) + "(" +
-                               args + ")";
+    const std::string header =
+        "tgraph.graph @graph" + std::to_string(gi) + "(" + args + ")";
     std::string graphText = std::move(out);
     out = "  %n = arith.constant 4 : i64\n";
     int numOps = fdp.ConsumeIntegralInRange<int>(1, 24);
@@ -151,8 +151,7 @@ inline std::string generateModule(const uint8_t *data, size_t size) {
           arg = "%s";
         }
         out += "  " + e + ", " + v + " = tgraph.task @c2(" + arg + ")" +
-               suffix("0 : i64") + " : (" + type +
-               ") -> !tgraph.value<i64>\n";
+               suffix("0 : i64") + " : (" + type + ") -> !tgraph.value<i64>\n";
         events.push_back(e);
         intValues.push_back(v);
         break;
@@ -161,15 +160,15 @@ inline std::string generateModule(const uint8_t *data, size_t size) {
       case 5:
         if (gpu.empty())
           break;
-        out += "  " + e + " = tgraph.task @g0(" + pick(gpu) + " : " +
-               access() + ")" + suffix("") + " : (" + D + ")\n";
+        out += "  " + e + " = tgraph.task @g0(" + pick(gpu) + " : " + access() +
+               ")" + suffix("") + " : (" + D + ")\n";
         events.push_back(e);
         break;
       case 6:
         if (gpu.empty())
           break;
-        out += "  " + e + ", " + v + " = tgraph.task @g1(" + pick(gpu) +
-               " : " + access() + ")" + suffix("0.0 : f64") + " : (" + D +
+        out += "  " + e + ", " + v + " = tgraph.task @g1(" + pick(gpu) + " : " +
+               access() + ")" + suffix("0.0 : f64") + " : (" + D +
                ") -> !tgraph.value<f64>\n";
         events.push_back(e);
         f64Values.push_back(v);
@@ -181,8 +180,8 @@ inline std::string generateModule(const uint8_t *data, size_t size) {
       case 8:
         if (gpu.empty())
           break;
-        out += "  " + e + ", " + v + " = tgraph.task @g3(" + pick(gpu) +
-               " : " + access() + ")" + suffix("true") + " : (" + D +
+        out += "  " + e + ", " + v + " = tgraph.task @g3(" + pick(gpu) + " : " +
+               access() + ")" + suffix("true") + " : (" + D +
                ") -> !tgraph.value<i1>\n";
         events.push_back(e);
         boolValues.push_back(v);
@@ -264,8 +263,8 @@ inline std::string generateModule(const uint8_t *data, size_t size) {
         // Consumes a value on the CPU: c2 on an i64, or c1-like use of a
         // bool through pred.from (covered above); here an int chain.
         if (!intValues.empty()) {
-          out += "  " + e + ", " + v + " = tgraph.task @c2(" +
-                 pick(intValues) + ")" + suffix("1 : i64") +
+          out += "  " + e + ", " + v + " = tgraph.task @c2(" + pick(intValues) +
+                 ")" + suffix("1 : i64") +
                  " : (!tgraph.value<i64>) -> !tgraph.value<i64>\n";
           events.push_back(e);
           intValues.push_back(v);

@@ -77,8 +77,8 @@ static int compileAndInstantiate(ModuleOp module) {
     return 1;
   }
   for (KernelOp kernel : module.getOps<KernelOp>())
-    if (llvm::Error e = runtime->registerCpuKernel(kernel.getSymName(), noop,
-                                                   nullptr)) {
+    if (llvm::Error e =
+            runtime->registerCpuKernel(kernel.getSymName(), noop, nullptr)) {
       llvm::errs() << llvm::toString(std::move(e)) << "\n";
       return 1;
     }

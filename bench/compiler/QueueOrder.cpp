@@ -35,7 +35,7 @@ using namespace mlir::tgraph;
 
 namespace {
 llvm::cl::list<int> tileCounts("tiles", llvm::cl::desc("tiles per side"),
-                                llvm::cl::CommaSeparated);
+                               llvm::cl::CommaSeparated);
 llvm::cl::opt<int> unitUs("unit-us",
                           llvm::cl::desc("microseconds of a potrf task"),
                           llvm::cl::init(20));
@@ -153,8 +153,7 @@ double timeReplays(ExecutableGraph &graph, llvm::ArrayRef<Param> params) {
       llvm::errs() << llvm::toString(std::move(e)) << "\n";
       std::exit(1);
     }
-  return std::chrono::duration<double>(Clock::now() - start).count() /
-         replays;
+  return std::chrono::duration<double>(Clock::now() - start).count() / replays;
 }
 } // namespace
 
@@ -169,9 +168,10 @@ int main(int argc, char **argv) {
   const int64_t unit = int64_t(unitUs) * 1000;
   Costs costs{unit, 3 * unit, 3 * unit, 6 * unit};
 
-  std::printf("| tiles | nodes | work/%d (ms) | critical path (ms) | HEFT order "
-              "(ms) | block order (ms) | block / HEFT |\n",
-              int(cpus));
+  std::printf(
+      "| tiles | nodes | work/%d (ms) | critical path (ms) | HEFT order "
+      "(ms) | block order (ms) | block / HEFT |\n",
+      int(cpus));
   std::printf("|---|---|---|---|---|---|---|\n");
   for (int tiles : sizes) {
     MLIRContext context;

@@ -173,8 +173,10 @@ double minOf(const std::vector<double> &v) {
       ->UseRealTime()                                                          \
       ->ComputeStatistics("min", minOf)
 
-BENCHMARK(BM_Loop)->Arg(kTasks)->Name("loop/any_shape")->ComputeStatistics(
-    "min", minOf);
+BENCHMARK(BM_Loop)
+    ->Arg(kTasks)
+    ->Name("loop/any_shape")
+    ->ComputeStatistics("min", minOf);
 TGRT_BENCH(BM_Replay, chain_1w, buildChain, 1);
 // One task: the fixed cost of a replay round trip (start, wake the worker,
 // complete, wake the waiting thread), which a 1000-task replay amortizes.

@@ -70,9 +70,9 @@ void BM_TgrtReplay(benchmark::State &state) {
   // Capturable: the runtime records the graph into a CUDA graph on the
   // second replay and relaunches it; otherwise every kernel is issued on
   // every replay.
-  tgrt_register_gpu_kernel(
-      rt, "empty", launchEmpty, nullptr,
-      TGRT_KERNEL_STREAM_ORDERED | (capture ? TGRT_KERNEL_CAPTURABLE : 0));
+  tgrt_register_gpu_kernel(rt, "empty", launchEmpty, nullptr,
+                           TGRT_KERNEL_STREAM_ORDERED |
+                               (capture ? TGRT_KERNEL_CAPTURABLE : 0));
   tgrt_graph g;
   tgrt_graph_create(rt, "gpu_chain", &g);
   uint32_t prev = 0;

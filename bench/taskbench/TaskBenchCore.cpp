@@ -47,10 +47,23 @@ static void computeBound(int64_t iterations) {
      a11 = a10 - 0.04, a12 = a11 - 0.04, a13 = a12 - 0.04, a14 = a13 - 0.04,
      a15 = a14 - 0.04;
   for (int64_t k = 0; k < iterations; ++k) {
-#define TB_FMA(a) a = a * a + a;
-    TB_FMA(a0) TB_FMA(a1) TB_FMA(a2) TB_FMA(a3) TB_FMA(a4) TB_FMA(a5)
-    TB_FMA(a6) TB_FMA(a7) TB_FMA(a8) TB_FMA(a9) TB_FMA(a10) TB_FMA(a11)
-    TB_FMA(a12) TB_FMA(a13) TB_FMA(a14) TB_FMA(a15)
+#define TB_FMA(a) a = a * a + a
+    TB_FMA(a0);
+    TB_FMA(a1);
+    TB_FMA(a2);
+    TB_FMA(a3);
+    TB_FMA(a4);
+    TB_FMA(a5);
+    TB_FMA(a6);
+    TB_FMA(a7);
+    TB_FMA(a8);
+    TB_FMA(a9);
+    TB_FMA(a10);
+    TB_FMA(a11);
+    TB_FMA(a12);
+    TB_FMA(a13);
+    TB_FMA(a14);
+    TB_FMA(a15);
 #undef TB_FMA
   }
   V4 s = ((a0 + a1) + (a2 + a3)) + ((a4 + a5) + (a6 + a7)) +
@@ -122,8 +135,8 @@ static bool parseInt(const char *tool, const char *flag, const char *text,
   return true;
 }
 
-bool tb::parseOptions(int argc, char **argv, const char *tool,
-                      Options &options, const char *extraHelp) {
+bool tb::parseOptions(int argc, char **argv, const char *tool, Options &options,
+                      const char *extraHelp) {
   options.graphs.assign(1, GraphConfig());
   std::vector<bool> widthGiven(1, false);
   int64_t workers = 1, replays = 1, warmup = 1;
@@ -162,8 +175,10 @@ bool tb::parseOptions(int argc, char **argv, const char *tool,
         return false;
       auto pattern = taskbench::parsePattern(text);
       if (!pattern) {
-        std::fprintf(stderr, "%s: error: -type '%s' is not a Task Bench "
-                             "pattern; expected one of:", tool, text);
+        std::fprintf(stderr,
+                     "%s: error: -type '%s' is not a Task Bench "
+                     "pattern; expected one of:",
+                     tool, text);
         for (llvm::StringRef name : taskbench::getPatternNames())
           std::fprintf(stderr, " %s", name.str().c_str());
         std::fprintf(stderr, "\n");
@@ -182,8 +197,10 @@ bool tb::parseOptions(int argc, char **argv, const char *tool,
       char *end = nullptr;
       g.params.fraction = std::strtod(text, &end);
       if (!end || *end) {
-        std::fprintf(stderr, "%s: error: -fraction expects a number, got "
-                             "'%s'\n", tool, text);
+        std::fprintf(stderr,
+                     "%s: error: -fraction expects a number, got "
+                     "'%s'\n",
+                     tool, text);
         return false;
       }
     } else if (flag == "-kernel") {
@@ -199,9 +216,11 @@ bool tb::parseOptions(int argc, char **argv, const char *tool,
       else if (k == "memory_bound")
         g.kernel = KernelType::MemoryBound;
       else {
-        std::fprintf(stderr, "%s: error: -kernel '%s' is not supported; "
-                             "expected empty, busy_wait, compute_bound or "
-                             "memory_bound\n", tool, text);
+        std::fprintf(stderr,
+                     "%s: error: -kernel '%s' is not supported; "
+                     "expected empty, busy_wait, compute_bound or "
+                     "memory_bound\n",
+                     tool, text);
         return false;
       }
     } else if (flag == "-iter") {
@@ -259,8 +278,9 @@ bool tb::parseOptions(int argc, char **argv, const char *tool,
     }
   }
   if (workers < 1 || workers > 1024) {
-    std::fprintf(stderr, "%s: error: -worker %" PRId64 " must be in [1, 1024]\n",
-                 tool, workers);
+    std::fprintf(stderr,
+                 "%s: error: -worker %" PRId64 " must be in [1, 1024]\n", tool,
+                 workers);
     return false;
   }
   if (replays < 1 || warmup < 0) {
@@ -396,8 +416,8 @@ void GraphState::executePoint(int64_t t, int64_t i, uint8_t *output,
   // Validate: input k must be the output of (t - 1, expected[k]).
   const int64_t expectedCount = dataless ? 0 : numInputs(id);
   if (n != expectedCount) {
-    fail("task (" + std::to_string(t) + ", " + std::to_string(i) + ") of graph " +
-         std::to_string(index) + " got " + std::to_string(n) +
+    fail("task (" + std::to_string(t) + ", " + std::to_string(i) +
+         ") of graph " + std::to_string(index) + " got " + std::to_string(n) +
          " inputs, expected " + std::to_string(expectedCount));
   } else {
     const int32_t *expected = inputsBegin(id);
@@ -482,8 +502,8 @@ std::vector<std::unique_ptr<GraphState>>
 tb::makeGraphs(const Options &options) {
   std::vector<std::unique_ptr<GraphState>> graphs;
   for (size_t g = 0; g < options.graphs.size(); ++g)
-    graphs.push_back(std::make_unique<GraphState>(options.graphs[g], g,
-                                                  options.injectError && g == 0));
+    graphs.push_back(std::make_unique<GraphState>(
+        options.graphs[g], g, options.injectError && g == 0));
   return graphs;
 }
 

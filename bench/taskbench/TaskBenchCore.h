@@ -1,4 +1,5 @@
-//===- TaskBenchCore.h - what every Task Bench driver here shares -*- C++ -*-===//
+//===- TaskBenchCore.h - what every Task Bench driver here shares -*- C++
+//-*-===//
 //
 // The part of Task Bench (Slaughter et al., SC20) that does not depend on the
 // runtime under test, shared by tgraph-bench and its peers (OpenMP, StarPU,

@@ -111,8 +111,7 @@ int main(int argc, char **argv) {
     config.spin_iterations = static_cast<uint32_t>(options.spin);
   tgrt_runtime runtime = nullptr;
   if (tgrt_runtime_create(&config, &runtime) != TGRT_OK)
-    return fail(std::string("cannot create the runtime: ") +
-                tgrt_last_error());
+    return fail(std::string("cannot create the runtime: ") + tgrt_last_error());
   for (auto &g : graphs) {
     std::string base = "tb" + std::to_string(g->index);
     std::vector<bool> seen;
@@ -177,8 +176,7 @@ int main(int argc, char **argv) {
       // No preconditions given: the graph's event arguments are triggered.
       auto completion = instances[g].graph.replay(instances[g].params);
       if (!completion)
-        return fail("replay: " + llvm::toString(completion.takeError())),
-               false;
+        return fail("replay: " + llvm::toString(completion.takeError())), false;
       done[g] = std::move(*completion);
     }
     bool ok = true;

@@ -35,9 +35,8 @@ int main(int argc, char **argv) {
 
   // Graph arguments, in order: %x, %y, %z (host), %dx, %dy, %dz (gpu).
   void *buffers[6] = {};
-  const int32_t kinds[6] = {TGRT_MEM_HOST,   TGRT_MEM_HOST,
-                            TGRT_MEM_HOST,   TGRT_MEM_DEVICE,
-                            TGRT_MEM_DEVICE, TGRT_MEM_DEVICE};
+  const int32_t kinds[6] = {TGRT_MEM_HOST,   TGRT_MEM_HOST,   TGRT_MEM_HOST,
+                            TGRT_MEM_DEVICE, TGRT_MEM_DEVICE, TGRT_MEM_DEVICE};
   uint64_t params[6];
   if (!aot::allocBuffers(kTool, rt, kinds, 6, kN * sizeof(double), buffers,
                          params))

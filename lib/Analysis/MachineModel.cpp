@@ -34,9 +34,9 @@ mlir::tgraph::resolveMachine(ModuleOp module,
   m.gpus = overrides.gpus.value_or(m.gpus);
   m.streamsPerGpu = overrides.streamsPerGpu.value_or(m.streamsPerGpu);
   m.copyStreams = overrides.copyStreams.value_or(m.copyStreams);
-  if (!MachineAttr::getChecked(
-          [&] { return emitError(module.getLoc()); }, module.getContext(),
-          m.cpus, m.gpus, m.streamsPerGpu, m.copyStreams))
+  if (!MachineAttr::getChecked([&] { return emitError(module.getLoc()); },
+                               module.getContext(), m.cpus, m.gpus,
+                               m.streamsPerGpu, m.copyStreams))
     return failure();
   return m;
 }

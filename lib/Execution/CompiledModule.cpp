@@ -26,11 +26,11 @@
 #include "llvm/ADT/ScopeExit.h"
 #include "llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h"
 #include "llvm/ExecutionEngine/Orc/Mangling.h"
-#include "llvm/Target/TargetMachine.h"
 #include "llvm/Support/Format.h"
 #include "llvm/Support/MathExtras.h"
 #include "llvm/Support/TargetSelect.h"
 #include "llvm/Support/raw_ostream.h"
+#include "llvm/Target/TargetMachine.h"
 
 #include <cstdlib>
 #include <mutex>
@@ -196,8 +196,8 @@ CompiledModule::compile(ModuleOp module, const CompileOptions &options) {
   // passes resolve it the same way).
   std::unique_ptr<CompiledModule> result(new CompiledModule());
   FailureOr<Machine> resolved =
-      resolveMachine(module, {options.cpus, options.gpus,
-                              options.streamsPerGpu, options.copyStreams});
+      resolveMachine(module, {options.cpus, options.gpus, options.streamsPerGpu,
+                              options.copyStreams});
   if (failed(resolved))
     return diagnostics.takeError("the machine model is out of bounds");
   MachineConfig &machine = result->machineConfig;
@@ -244,8 +244,8 @@ CompiledModule::compile(ModuleOp module, const CompileOptions &options) {
   auto targetMachine = machineBuilder->createTargetMachine();
   if (!targetMachine)
     return targetMachine.takeError();
-  auto engine = ExecutionEngine::create(*clone, engineOptions,
-                                        std::move(*targetMachine));
+  auto engine =
+      ExecutionEngine::create(*clone, engineOptions, std::move(*targetMachine));
   if (!engine)
     return llvm::createStringError(llvm::inconvertibleErrorCode(),
                                    "JIT compilation failed: " +

@@ -1105,7 +1105,8 @@ tgrt_status tgrt_event_release(tgrt_event eh) {
   // Retiring refuses every later use of this handle (a second release
   // included); the object goes back to the pool once its last reference
   // (a replay waiting on it, say) is dropped, under a new handle.
-  auto *e = static_cast<tgrt_event_impl *>(HandleTable::events().retire(handle));
+  auto *e =
+      static_cast<tgrt_event_impl *>(HandleTable::events().retire(handle));
   if (!e)
     return setError(TGRT_ERROR_INVALID_HANDLE,
                     "tgrt_event_release: not a live event handle (released "

@@ -1,12 +1,12 @@
 //===- Handles.h - Handles that cannot be confused ------------------------===//
 //
 // A runtime, graph or event handle given to the user is not a pointer but a
-// slot index and a generation: (generation << 32) | (slot + 1). Checking one reads only the
-// table, never the graph, so a stale handle (its graph destroyed) is refused
-// without touching freed memory, and a handle never names a newer graph
-// that reuses its slot (the generation differs). Each call pins the graph
-// while it runs; tgrt_graph_destroy first retires the handle (every later
-// pin fails), waits for the calls already pinned to return, and only then
+// slot index and a generation: (generation << 32) | (slot + 1). Checking one
+// reads only the table, never the graph, so a stale handle (its graph
+// destroyed) is refused without touching freed memory, and a handle never names
+// a newer graph that reuses its slot (the generation differs). Each call pins
+// the graph while it runs; tgrt_graph_destroy first retires the handle (every
+// later pin fails), waits for the calls already pinned to return, and only then
 // frees the graph: a replay racing a destroy is either refused with
 // TGRT_ERROR_INVALID_HANDLE or queued before the destroy waits for idle.
 //

@@ -68,7 +68,9 @@ struct Processor {
   /// Wakes the thread if it sleeps (called after making its condition true).
   void wake() {
     if (sleeping.load(std::memory_order_seq_cst)) {
-      { std::lock_guard<std::mutex> lock(mu); }
+      {
+        std::lock_guard<std::mutex> lock(mu);
+      }
       cv.notify_one();
     }
   }

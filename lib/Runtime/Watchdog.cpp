@@ -98,7 +98,9 @@ tgrt_event_impl *tgrt_graph_impl::checkDeadline(uint64_t now,
     st.timedOut.store(true, std::memory_order_release);
   }
   // Wake calls waiting for the graph to become idle: they give up now.
-  { std::lock_guard<std::mutex> lock(rt->idleMu); }
+  {
+    std::lock_guard<std::mutex> lock(rt->idleMu);
+  }
   rt->idleCv.notify_all();
   return done;
 }
@@ -111,8 +113,8 @@ std::string tgrt_graph_impl::tasksInKernel() {
       continue;
     if (!list.empty())
       list += ", ";
-    list += "task '" + std::string(x.name) + "' (node " + std::to_string(i) +
-            ")";
+    list +=
+        "task '" + std::string(x.name) + "' (node " + std::to_string(i) + ")";
   }
   return list.empty() ? "no task is inside its kernel function (device "
                         "work or a dependence is stuck)"

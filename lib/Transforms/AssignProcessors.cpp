@@ -51,8 +51,8 @@ struct AssignProcessorsPass
     ModuleOp module = getOperation();
     // Options override the module's machine; -1 leaves a parameter alone.
     FailureOr<Machine> resolved = resolveMachine(
-        module, MachineOverrides::fromOptions(cpus, gpus, streamsPerGpu,
-                                              copyStreams));
+        module,
+        MachineOverrides::fromOptions(cpus, gpus, streamsPerGpu, copyStreams));
     if (failed(resolved))
       return signalPassFailure();
     Machine m = *resolved;
@@ -128,18 +128,18 @@ struct AssignProcessorsPass
         // sums of costs along a path.
         int64_t width = std::max<int64_t>(1, src.getElementBytes());
         int64_t elems = std::max<int64_t>(0, copy.getNumElements());
-        int64_t bytes = elems > kMaxKernelCost / width ? kMaxKernelCost
-                                                       : elems * width;
+        int64_t bytes =
+            elems > kMaxKernelCost / width ? kMaxKernelCost : elems * width;
         cost[i] = std::min(kMaxKernelCost,
                            kCopyLatency + bytes / (async ? kDeviceBytesPerNs
                                                          : kHostBytesPerNs));
-        bool touchesGpu =
-            src.isOnGpu() || cast<BufferType>(copy.getDst().getType()).isOnGpu();
+        bool touchesGpu = src.isOnGpu() ||
+                          cast<BufferType>(copy.getDst().getType()).isOnGpu();
         if (touchesGpu && m.gpus == 0)
           return copy.emitOpError("moves GPU memory but the machine has no "
                                   "GPU; pass gpus=N (or set tgraph.machine "
                                   "on the module)");
-        cls[i] = !async ? ProcClass::Cpu
+        cls[i] = !async          ? ProcClass::Cpu
                  : m.copyStreams ? ProcClass::CopyStream
                                  : ProcClass::Stream;
       }
@@ -162,12 +162,13 @@ struct AssignProcessorsPass
     SmallVector<unsigned> order(n);
     for (unsigned i = 0; i < n; ++i)
       order[i] = i;
-    llvm::stable_sort(order, [&](unsigned a, unsigned b) {
-      return rank[a] > rank[b];
-    });
+    llvm::stable_sort(
+        order, [&](unsigned a, unsigned b) { return rank[a] > rank[b]; });
 
     SmallVector<ProcAttr> classProcs[4] = {
-        {}, processors(ProcClass::Cpu, m), processors(ProcClass::Stream, m),
+        {},
+        processors(ProcClass::Cpu, m),
+        processors(ProcClass::Stream, m),
         processors(ProcClass::CopyStream, m)};
     llvm::DenseMap<Attribute, int64_t> available;
     SmallVector<int64_t> finish(n, 0);
@@ -185,9 +186,9 @@ struct AssignProcessorsPass
       auto readyOn = [&](ProcAttr proc) {
         int64_t ready = 0;
         for (unsigned p : g.preds(i))
-          ready = std::max(ready, finish[p] + (placed[p] == proc && proc
-                                                   ? 0
-                                                   : kTransferCost));
+          ready = std::max(ready,
+                           finish[p] +
+                               (placed[p] == proc && proc ? 0 : kTransferCost));
         return ready;
       };
       if (cls[i] == ProcClass::None) {
@@ -220,8 +221,8 @@ struct AssignProcessorsPass
       int64_t pos = queueLength[best]++;
       if (!givenPositions)
         queuePos.setAttr(op, IntegerAttr::get(i64, pos));
-      LLVM_DEBUG(llvm::dbgs() << describe(op) << ": rank " << rank[i]
-                              << ", on " << best << " at position " << pos
+      LLVM_DEBUG(llvm::dbgs() << describe(op) << ": rank " << rank[i] << ", on "
+                              << best << " at position " << pos
                               << ", finishes at " << bestFinish << "\n");
     }
     return success();

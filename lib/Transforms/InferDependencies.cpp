@@ -62,7 +62,8 @@ void predicateProducers(Value pred, llvm::SetVector<Value> &deps,
 }
 
 struct InferDependenciesPass
-    : public ::mlir::tgraph::impl::InferDependenciesBase<InferDependenciesPass> {
+    : public ::mlir::tgraph::impl::InferDependenciesBase<
+          InferDependenciesPass> {
   void runOnOperation() override {
     for (GraphOp graph : getOperation().getOps<GraphOp>())
       if (!graph.getPhysical())

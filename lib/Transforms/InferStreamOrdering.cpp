@@ -18,7 +18,8 @@ using namespace mlir::tgraph;
 
 namespace {
 struct InferStreamOrderingPass
-    : public ::mlir::tgraph::impl::InferStreamOrderingBase<InferStreamOrderingPass> {
+    : public ::mlir::tgraph::impl::InferStreamOrderingBase<
+          InferStreamOrderingPass> {
   void runOnOperation() override {
     SymbolTable symbols(getOperation());
     for (GraphOp graph : getOperation().getOps<GraphOp>()) {

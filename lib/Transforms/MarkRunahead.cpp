@@ -44,7 +44,8 @@ bool predicateSources(Value pred, SmallVectorImpl<Operation *> &sources) {
   return true;
 }
 
-struct MarkRunaheadPass : public ::mlir::tgraph::impl::MarkRunaheadBase<MarkRunaheadPass> {
+struct MarkRunaheadPass
+    : public ::mlir::tgraph::impl::MarkRunaheadBase<MarkRunaheadPass> {
   void runOnOperation() override {
     MLIRContext *ctx = &getContext();
     auto host = DepKindAttr::get(ctx, DepKind::host);
@@ -103,9 +104,10 @@ struct MarkRunaheadPass : public ::mlir::tgraph::impl::MarkRunaheadBase<MarkRuna
             isDevice = false;
           kinds.push_back(isDevice ? device : host);
         }
-        setAwaits(&op, SmallVector<Value>(
-                           cast<AwaitOpInterface>(op).getAwaitedEvents()),
-                  kinds.empty() ? ArrayAttr() : ArrayAttr::get(ctx, kinds));
+        setAwaits(
+            &op,
+            SmallVector<Value>(cast<AwaitOpInterface>(op).getAwaitedEvents()),
+            kinds.empty() ? ArrayAttr() : ArrayAttr::get(ctx, kinds));
       }
     }
   }

@@ -48,7 +48,8 @@ void expand(Value event, Attribute kind, SmallVectorImpl<Value> &out,
 }
 
 struct ReduceDependenciesPass
-    : public ::mlir::tgraph::impl::ReduceDependenciesBase<ReduceDependenciesPass> {
+    : public ::mlir::tgraph::impl::ReduceDependenciesBase<
+          ReduceDependenciesPass> {
   void runOnOperation() override {
     for (GraphOp graph : getOperation().getOps<GraphOp>()) {
       if (failed(requirePhysical(graph, "tgraph-reduce-deps")))
@@ -73,8 +74,9 @@ struct ReduceDependenciesPass
       bool needed = false;
       for (Value e : awaits)
         needed |= e.getDefiningOp<JoinOp>() || e.getDefiningOp<ImmediateOp>();
-      if (!needed && llvm::SmallDenseSet<Value>(awaits.begin(), awaits.end())
-                             .size() == awaits.size())
+      if (!needed &&
+          llvm::SmallDenseSet<Value>(awaits.begin(), awaits.end()).size() ==
+              awaits.size())
         continue;
       events.clear();
       kinds.clear();

@@ -7,9 +7,10 @@
 // with none is taken in block order (a topological order). The dependency
 // count of an op is the number of distinct ops of the graph it awaits, which
 // is what the lowering hands the runtime (tgrt_graph_add_dep) and checks it
-// against; graph-argument events are replay preconditions, not counted. A stream runs its queue in order, so a queue that puts an op
-// before one it depends on deadlocks the device: that is rejected here, with
-// the ops of the cycle named, instead of hanging at replay time.
+// against; graph-argument events are replay preconditions, not counted. A
+// stream runs its queue in order, so a queue that puts an op before one it
+// depends on deadlocks the device: that is rejected here, with the ops of the
+// cycle named, instead of hanging at replay time.
 //
 //===----------------------------------------------------------------------===//
 
@@ -76,8 +77,7 @@ struct SchedulePass : public ::mlir::tgraph::impl::ScheduleBase<SchedulePass> {
       for (unsigned i : queue)
         given += queuePos.isAttrPresent(g.op(i));
       if (given && given != queue.size())
-        return g.op(queue.front())
-                   ->emitOpError("shares ")
+        return g.op(queue.front())->emitOpError("shares ")
                << placement << " with ops that have a tgraph.queue_pos and "
                << "ops that have none; give every op of a queue a position "
                   "or none";
@@ -85,8 +85,8 @@ struct SchedulePass : public ::mlir::tgraph::impl::ScheduleBase<SchedulePass> {
         return queuePos.getAttr(g.op(i)).getInt();
       };
       if (given) {
-        llvm::stable_sort(queue,
-                          [&](unsigned a, unsigned b) { return posOf(a) < posOf(b); });
+        llvm::stable_sort(
+            queue, [&](unsigned a, unsigned b) { return posOf(a) < posOf(b); });
         for (unsigned k = 0; k + 1 < queue.size(); ++k)
           if (posOf(queue[k]) == posOf(queue[k + 1]))
             return g.op(queue[k + 1])->emitOpError("has tgraph.queue_pos ")
@@ -178,7 +178,8 @@ struct SchedulePass : public ::mlir::tgraph::impl::ScheduleBase<SchedulePass> {
                           "would deadlock the device: ")
         << names;
     for (unsigned i : cycle)
-      diag.attachNote(g.op(i)->getLoc()) << "on the cycle: " << describe(g.op(i));
+      diag.attachNote(g.op(i)->getLoc())
+          << "on the cycle: " << describe(g.op(i));
     return failure();
   }
 };

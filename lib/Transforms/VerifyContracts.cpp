@@ -33,8 +33,8 @@ struct VerifyContractsPass
       auto fail = [&](StringRef what) {
         InFlightDiagnostic diag = task.emitOpError("calls kernel @")
                                   << kernel.getSymName() << ", which " << what;
-        diag.attachNote(kernel.getLoc()) << "kernel @" << kernel.getSymName()
-                                         << " is declared here";
+        diag.attachNote(kernel.getLoc())
+            << "kernel @" << kernel.getSymName() << " is declared here";
         failed = true;
       };
       if (kernel.getMayBlock())
@@ -45,13 +45,13 @@ struct VerifyContractsPass
         fail("spawns tasks; a task in a graph must not launch work the graph "
              "does not know: drop 'spawns' or add the work to the graph");
       if (remarks && kernel.isGpu() && !kernel.isRunaheadEligible()) {
-        InFlightDiagnostic diag = task.emitRemark("GPU kernel @")
-                                  << kernel.getSymName()
-                                  << (kernel.getHostAccess()
-                                          ? " touches its data from the host"
-                                          : " is not stream_ordered")
-                                  << ", so its dependences wait on the host "
-                                     "(no runahead)";
+        InFlightDiagnostic diag =
+            task.emitRemark("GPU kernel @")
+            << kernel.getSymName()
+            << (kernel.getHostAccess() ? " touches its data from the host"
+                                       : " is not stream_ordered")
+            << ", so its dependences wait on the host "
+               "(no runahead)";
         diag.attachNote(kernel.getLoc()) << "kernel declared here";
       }
     });

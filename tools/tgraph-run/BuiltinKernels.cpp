@@ -61,7 +61,8 @@ int32_t valueI64(tgrt_task_context *ctx) {
 int32_t addI64(tgrt_task_context *ctx) {
   if (needArgs(ctx, 2, 1))
     return 1;
-  ctx->results[0] = static_cast<uint64_t>(i64(ctx->args[0]) + i64(ctx->args[1]));
+  ctx->results[0] =
+      static_cast<uint64_t>(i64(ctx->args[0]) + i64(ctx->args[1]));
   return 0;
 }
 // lt_i64(i64, i64) -> i1
@@ -127,7 +128,9 @@ int32_t stencilF64(tgrt_task_context *ctx) {
 int32_t stencil3F64(tgrt_task_context *ctx) {
   if (needArgs(ctx, 4, 0))
     return 1;
-  auto at = [&](int i) { return *reinterpret_cast<const double *>(ctx->args[i]); };
+  auto at = [&](int i) {
+    return *reinterpret_cast<const double *>(ctx->args[i]);
+  };
   *reinterpret_cast<double *>(ctx->args[3]) = (at(0) + at(1) + at(2)) / 3.0;
   return 0;
 }

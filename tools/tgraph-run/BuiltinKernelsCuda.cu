@@ -44,16 +44,17 @@ int32_t gpuAxpy(tgrt_task_context *ctx) {
 
 // Runs on a CUDA callback thread when the stream reaches it.
 void recordOnHost(void *id) {
-  tgraph_run::recordFromStream(static_cast<int64_t>(reinterpret_cast<uintptr_t>(id)));
+  tgraph_run::recordFromStream(
+      static_cast<int64_t>(reinterpret_cast<uintptr_t>(id)));
 }
 
 // gpu_record(i64 id): logs id when the stream reaches it.
 int32_t gpuRecord(tgrt_task_context *ctx) {
   if (ctx->num_args != 1)
     return 1;
-  return report(ctx, cudaLaunchHostFunc(static_cast<cudaStream_t>(ctx->stream),
-                                        recordOnHost,
-                                        reinterpret_cast<void *>(ctx->args[0])));
+  return report(ctx, cudaLaunchHostFunc(
+                         static_cast<cudaStream_t>(ctx->stream), recordOnHost,
+                         reinterpret_cast<void *>(ctx->args[0])));
 }
 
 int32_t gpuFail(tgrt_task_context *ctx) {

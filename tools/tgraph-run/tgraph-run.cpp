@@ -54,22 +54,24 @@ static cl::opt<std::string> inputFile(cl::Positional, cl::desc("<input.mlir>"),
 static cl::opt<unsigned> replays("replays", cl::desc("Replays of each graph"),
                                  cl::init(1), cl::cat(category));
 static cl::opt<std::string>
-    device("device", cl::desc("auto (CUDA when a GPU is present), emulated, cuda"),
+    device("device",
+           cl::desc("auto (CUDA when a GPU is present), emulated, cuda"),
            cl::init("auto"), cl::cat(category));
 static cl::list<std::string>
-    loads("load", cl::desc("Shared library exporting "
-                           "`int tgraph_register_kernels(tgrt_runtime)`"),
+    loads("load",
+          cl::desc("Shared library exporting "
+                   "`int tgraph_register_kernels(tgrt_runtime)`"),
           cl::cat(category));
 static cl::opt<std::string> trace("trace",
                                   cl::desc("Write the last replay's timeline "
                                            "(Chrome trace JSON) here"),
                                   cl::cat(category));
 static cl::list<std::string>
-    scalars("scalar", cl::desc("Value of the next scalar graph argument, in "
-                               "order (integers or floats); default 0"),
+    scalars("scalar",
+            cl::desc("Value of the next scalar graph argument, in "
+                     "order (integers or floats); default 0"),
             cl::cat(category));
-static cl::opt<std::string> graphName("graph",
-                                      cl::desc("Run only this graph"),
+static cl::opt<std::string> graphName("graph", cl::desc("Run only this graph"),
                                       cl::cat(category));
 static cl::opt<bool> printBuffers("print-buffers",
                                   cl::desc("Print the first elements of each "
@@ -86,12 +88,14 @@ static cl::list<std::string>
             cl::desc("NAME=FILE.npy: write buffer argument NAME to a NumPy "
                      ".npy file after the replays"),
             cl::value_desc("NAME=FILE.npy"), cl::cat(category));
-static cl::opt<unsigned> cpus("cpus", cl::desc("CPU workers (pipeline and "
-                                               "runtime); default: the "
-                                               "module's machine, else 2"),
+static cl::opt<unsigned> cpus("cpus",
+                              cl::desc("CPU workers (pipeline and "
+                                       "runtime); default: the "
+                                       "module's machine, else 2"),
                               cl::cat(category));
-static cl::opt<unsigned> gpus("gpus", cl::desc("GPUs; default: the module's "
-                                               "machine, else 0"),
+static cl::opt<unsigned> gpus("gpus",
+                              cl::desc("GPUs; default: the module's "
+                                       "machine, else 0"),
                               cl::cat(category));
 static cl::opt<bool> printIR("print-lowered",
                              cl::desc("Print the lowered LLVM-dialect module"),
@@ -256,7 +260,8 @@ int main(int argc, char **argv) {
   else if (device == "auto")
     mode = TGRT_STREAMS_AUTO;
   else
-    return fail("unknown --device '" + device + "'; expected auto, emulated "
+    return fail("unknown --device '" + device +
+                "'; expected auto, emulated "
                 "or cuda");
   tgrt_config config = (*compiled)->runtimeConfig(mode);
   tgrt_runtime runtime = nullptr;
@@ -280,8 +285,8 @@ int main(int argc, char **argv) {
       return fail(path + ": tgraph_register_kernels failed: " + lastError());
   }
   llvm::outs() << "runtime: " << machine.cpus << " CPU workers, "
-               << machine.gpus << " GPUs, "
-               << (usesCuda ? "CUDA" : "emulated") << " streams\n";
+               << machine.gpus << " GPUs, " << (usesCuda ? "CUDA" : "emulated")
+               << " streams\n";
 
   int exitCode = 0;
   for (const GraphSignature *info : graphs) {
@@ -329,8 +334,7 @@ int main(int argc, char **argv) {
         params[a.param] = Param(b.pointer);
       } else if (a.kind == GraphSignature::Argument::Scalar &&
                  nextScalar < scalars.size()) {
-        std::optional<uint64_t> word =
-            parseWord(a.type, scalars[nextScalar++]);
+        std::optional<uint64_t> word = parseWord(a.type, scalars[nextScalar++]);
         if (!word)
           return fail("--scalar '" + scalars[nextScalar - 1] +
                       "' is not an integer");

@@ -465,15 +465,18 @@ TEST_F(GraphBuilderTest, ErrorProcPlacement) {
     return success();
   });
   auto emit = [&] { return emitError(UnknownLoc::get(&context)); };
-  EXPECT_FALSE(ProcAttr::getChecked(emit, &context, ProcKind::cpu, 0u, int64_t(1),
+  EXPECT_FALSE(ProcAttr::getChecked(emit, &context, ProcKind::cpu, 0u,
+                                    int64_t(1),
                                     /*copy=*/false));
   EXPECT_HAS(message, "a CPU placement has no stream; write "
                       "#tgraph.proc<cpu N>");
   message.clear();
-  EXPECT_FALSE(ProcAttr::getChecked(emit, &context, ProcKind::gpu, 0u, int64_t(-2),
+  EXPECT_FALSE(ProcAttr::getChecked(emit, &context, ProcKind::gpu, 0u,
+                                    int64_t(-2),
                                     /*copy=*/false));
   EXPECT_HAS(message, "a GPU stream index must be non-negative, got -2");
-  EXPECT_TRUE(ProcAttr::getChecked(emit, &context, ProcKind::gpu, 0u, int64_t(3),
+  EXPECT_TRUE(ProcAttr::getChecked(emit, &context, ProcKind::gpu, 0u,
+                                   int64_t(3),
                                    /*copy=*/true));
 }
 

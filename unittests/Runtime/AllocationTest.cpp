@@ -89,17 +89,17 @@ TEST(Allocation, SteadyStateReplaysDoNotAllocate) {
 // from its recorded device graph (with a parameter, patched in place).
 TEST(Allocation, DeviceGraphReplaysDoNotAllocate) {
   Runtime rt(1, 1, 3, 1);
-  ASSERT_TGRT(tgrt_register_gpu_kernel(
-      rt, "gpu", emptyKernel, nullptr,
-      TGRT_KERNEL_STREAM_ORDERED | TGRT_KERNEL_CAPTURABLE));
+  ASSERT_TGRT(tgrt_register_gpu_kernel(rt, "gpu", emptyKernel, nullptr,
+                                       TGRT_KERNEL_STREAM_ORDERED |
+                                           TGRT_KERNEL_CAPTURABLE));
   tgrt_graph g;
   ASSERT_TGRT(tgrt_graph_create(rt, "device", &g));
   ASSERT_TGRT(tgrt_graph_set_num_params(g, 1));
   uint32_t prev = 0;
   for (uint32_t i = 0; i < 60; ++i) {
     uint32_t node;
-    ASSERT_TGRT(tgrt_graph_add_task(g, "gpu", TGRT_PROC_GPU, 0, i % 3, 0,
-                                    &node));
+    ASSERT_TGRT(
+        tgrt_graph_add_task(g, "gpu", TGRT_PROC_GPU, 0, i % 3, 0, &node));
     ASSERT_TGRT(tgrt_graph_add_arg_param(g, node, 0));
     if (i > 0)
       ASSERT_TGRT(tgrt_graph_add_dep(g, prev, node, TGRT_DEP_DEVICE));

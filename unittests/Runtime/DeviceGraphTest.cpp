@@ -183,8 +183,8 @@ int32_t failOrCount(tgrt_task_context *ctx) {
 TEST(DeviceGraph, FailureInALaunchedGraph) {
   Runtime rt(1, 1, 2, 1);
   FailOnce st;
-  ASSERT_TGRT(tgrt_register_gpu_kernel(rt, "k", failOrCount, &st,
-                                       kDeviceGraphFlags));
+  ASSERT_TGRT(
+      tgrt_register_gpu_kernel(rt, "k", failOrCount, &st, kDeviceGraphFlags));
   tgrt_graph g = buildChain(rt, "k", 5, 2);
   ASSERT_TGRT(replayAndWait(g));
   ASSERT_TGRT(replayAndWait(g));

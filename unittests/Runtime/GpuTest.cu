@@ -143,9 +143,8 @@ TEST(Gpu, ChainOverEveryDependenceKind) {
     // Device dependences between GPU steps; host ones to and from the CPU.
     bool cpuPrev = i % 20 == 0 && i > 0;
     if (prev != UINT32_MAX)
-      ASSERT_TGRT(tgrt_graph_add_dep(g, prev, node,
-                                     cpu || cpuPrev ? TGRT_DEP_HOST
-                                                    : TGRT_DEP_DEVICE));
+      ASSERT_TGRT(tgrt_graph_add_dep(
+          g, prev, node, cpu || cpuPrev ? TGRT_DEP_HOST : TGRT_DEP_DEVICE));
     prev = node;
   }
   ASSERT_TGRT(tgrt_graph_finalize(g));
@@ -329,9 +328,8 @@ TEST(Gpu, BackToBackReplays) {
         g, n, reinterpret_cast<uint64_t>(cpu ? m.host : m.dev)));
     // Device dependences between GPU tasks; host ones to and from the CPU.
     if (prev != UINT32_MAX)
-      ASSERT_TGRT(tgrt_graph_add_dep(g, prev, n,
-                                     cpu || i == 3 ? TGRT_DEP_HOST
-                                                   : TGRT_DEP_DEVICE));
+      ASSERT_TGRT(tgrt_graph_add_dep(
+          g, prev, n, cpu || i == 3 ? TGRT_DEP_HOST : TGRT_DEP_DEVICE));
     prev = n;
   }
   ASSERT_TGRT(tgrt_graph_finalize(g));
@@ -371,8 +369,8 @@ int32_t lastCaptured(tgrt_graph g) {
 TEST(Gpu, DeviceGraphChainAcrossStreams) {
   SKIP_WITHOUT_GPU();
   Runtime rt(1, 1, 3, 1, TGRT_STREAMS_CUDA);
-  ASSERT_TGRT(tgrt_register_gpu_kernel(rt, "step", launchStep, nullptr,
-                                       kCapturable));
+  ASSERT_TGRT(
+      tgrt_register_gpu_kernel(rt, "step", launchStep, nullptr, kCapturable));
   Mapped m;
   ASSERT_TRUE(m.ok());
   tgrt_graph g;
@@ -414,8 +412,8 @@ int32_t launchAddOne(tgrt_task_context *ctx) {
 TEST(Gpu, DeviceGraphCopiesWithParameters) {
   SKIP_WITHOUT_GPU();
   Runtime rt(1, 1, 1, 1, TGRT_STREAMS_CUDA);
-  ASSERT_TGRT(tgrt_register_gpu_kernel(rt, "add1", launchAddOne, nullptr,
-                                       kCapturable));
+  ASSERT_TGRT(
+      tgrt_register_gpu_kernel(rt, "add1", launchAddOne, nullptr, kCapturable));
   const int n = 1000;
   const size_t bytes = n * sizeof(int);
   void *dev = nullptr;
@@ -454,7 +452,8 @@ TEST(Gpu, DeviceGraphCopiesWithParameters) {
   }
   for (int b = 0; b < 2; ++b)
     for (int i = 0; i < n; i += 97)
-      EXPECT_EQ(host[b][i], b * 100000 + i + 3) << "buffer " << b << " at " << i;
+      EXPECT_EQ(host[b][i], b * 100000 + i + 3)
+          << "buffer " << b << " at " << i;
   ASSERT_TGRT(tgrt_graph_destroy(g));
   tgrt_mem_free(rt, TGRT_MEM_DEVICE, dev);
   for (int b = 0; b < 2; ++b)
@@ -477,10 +476,10 @@ int32_t launchFlag(tgrt_task_context *ctx) {
 TEST(Gpu, DeviceGraphGuardedByDeviceValue) {
   SKIP_WITHOUT_GPU();
   Runtime rt(1, 1, 1, 1, TGRT_STREAMS_CUDA);
-  ASSERT_TGRT(tgrt_register_gpu_kernel(rt, "flag", launchFlag, nullptr,
-                                       kCapturable));
-  ASSERT_TGRT(tgrt_register_gpu_kernel(rt, "step", launchStep, nullptr,
-                                       kCapturable));
+  ASSERT_TGRT(
+      tgrt_register_gpu_kernel(rt, "flag", launchFlag, nullptr, kCapturable));
+  ASSERT_TGRT(
+      tgrt_register_gpu_kernel(rt, "step", launchStep, nullptr, kCapturable));
   Mapped m;
   ASSERT_TRUE(m.ok());
   Mapped input; // input.host[0]: the flag the device reads

@@ -262,8 +262,8 @@ TEST(Program, CorruptedProgramsFailCleanly) {
     seed ^= seed << 17;
     return seed;
   };
-  const uint64_t interesting[] = {0, 1, 2, 3, 17, 18, 255, 0xffffffffull,
-                                  0x100000000ull, ~0ull};
+  const uint64_t interesting[] = {
+      0, 1, 2, 3, 17, 18, 255, 0xffffffffull, 0x100000000ull, ~0ull};
   int built = 0;
   for (int i = 0; i < 3000; ++i) {
     std::vector<uint64_t> words = valid;

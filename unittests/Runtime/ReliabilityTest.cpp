@@ -222,9 +222,9 @@ TEST(Reliability, StaleRuntimeHandleIsRefused) {
       << tgrt_last_error();
   // A graph or event handle is not a runtime handle.
   ASSERT_TGRT(tgrt_event_create(fresh, &e));
-  EXPECT_EQ(tgrt_runtime_uses_cuda(reinterpret_cast<tgrt_runtime>(e),
-                                   &usesCuda),
-            TGRT_ERROR_INVALID_HANDLE);
+  EXPECT_EQ(
+      tgrt_runtime_uses_cuda(reinterpret_cast<tgrt_runtime>(e), &usesCuda),
+      TGRT_ERROR_INVALID_HANDLE);
   ASSERT_TGRT(tgrt_event_release(e));
   ASSERT_TGRT(tgrt_runtime_uses_cuda(fresh, &usesCuda));
   ASSERT_TGRT(tgrt_runtime_destroy(fresh));
@@ -460,8 +460,7 @@ TEST(Reliability, StuckReplayTimesOut) {
     // The kernel returns: the stuck replay finishes (its dependent runs),
     // and the graph replays again.
     b.release = true;
-    EXPECT_TRUE(
-        eventually([&] { return tgrt_graph_wait_idle(g) == TGRT_OK; }));
+    EXPECT_TRUE(eventually([&] { return tgrt_graph_wait_idle(g) == TGRT_OK; }));
     EXPECT_EQ(count.load(), 2u);
     ASSERT_TGRT(tgrt_graph_set_replay_timeout(g, 0));
     ASSERT_TGRT(replayAndWait(g));

@@ -22,8 +22,8 @@ namespace {
 template <typename T> constexpr char abiClass() {
   if constexpr (std::is_pointer_v<T>)
     return 'p';
-  else if constexpr ((std::is_integral_v<T> || std::is_enum_v<T>)&&sizeof(T) ==
-                     4)
+  else if constexpr ((std::is_integral_v<T> || std::is_enum_v<T>) &&
+                     sizeof(T) == 4)
     return 'i';
   else if constexpr (std::is_integral_v<T> && sizeof(T) == 8)
     return 'l';
@@ -50,7 +50,7 @@ constexpr bool matches(R (*)(A...), const char *spec) {
 constexpr bool opcodesUnique() {
   bool seen[64] = {};
 #define TGRT_SYMBOL(name, params, opcode)                                      \
-  if (int(opcode) != 0) {                                                     \
+  if (int(opcode) != 0) {                                                      \
     if (opcode >= 64 || seen[opcode])                                          \
       return false;                                                            \
     seen[opcode] = true;                                                       \

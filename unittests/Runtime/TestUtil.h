@@ -90,8 +90,7 @@ inline tgrt_status waitEvent(tgrt_event e) {
 }
 
 /// Replays `g` once (no preconditions) and waits for it.
-inline tgrt_status replayAndWait(tgrt_graph g,
-                                 const uint64_t *params = nullptr,
+inline tgrt_status replayAndWait(tgrt_graph g, const uint64_t *params = nullptr,
                                  uint32_t numParams = 0) {
   tgrt_event done = nullptr;
   tgrt_status s = tgrt_graph_replay(g, nullptr, 0, params, numParams, &done);

@@ -979,8 +979,8 @@ void summarize(const Bench &b, const std::vector<Point> &points) {
     if (peak > 0)
       std::snprintf(eff, sizeof eff, "%.1f%%",
                     100 * p.flops / p.elapsed / peak);
-    std::printf("%-12s %8lld %12s %12s %12s %12.4g %8s\n",
-                systemName(p.system), static_cast<long long>(p.iterations),
+    std::printf("%-12s %8lld %12s %12s %12s %12.4g %8s\n", systemName(p.system),
+                static_cast<long long>(p.iterations),
                 formatTime(p.elapsed).c_str(),
                 formatTime(p.elapsed / b.deps.numTasks()).c_str(),
                 formatTime(granularity(b, p)).c_str(),

@@ -19,7 +19,6 @@
 
 static const char *kTool = "taskbench-openmp";
 
-
 int main(int argc, char **argv) {
   tb::Options options;
   if (!tb::parseOptions(
@@ -53,7 +52,8 @@ int main(int argc, char **argv) {
             continue;
           }
           uint8_t *out = g->slot(t % 2, i);
-          const uint8_t *const *in = plans[gi].inputs.data() + plans[gi].start[id];
+          const uint8_t *const *in =
+              plans[gi].inputs.data() + plans[gi].start[id];
           int64_t n = g->numInputs(id);
 #pragma omp task firstprivate(g, t, i, out, in, n) depend(out : out[0])        \
     depend(iterator(k = 0 : n), in : in[k][0])

@@ -13,7 +13,6 @@
 
 static const char *kTool = "taskbench-serial";
 
-
 int main(int argc, char **argv) {
   tb::Options options;
   if (!tb::parseOptions(argc, argv, kTool, options))

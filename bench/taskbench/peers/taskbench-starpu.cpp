@@ -45,10 +45,9 @@ void cpuFunc(void *buffers[], void *clArg) {
   for (int64_t k = 0; k < n; ++k)
     in[k] = reinterpret_cast<const uint8_t *>(
         STARPU_VARIABLE_GET_PTR(buffers[k + 1]));
-  g->executePoint(arg->t, arg->i,
-                  reinterpret_cast<uint8_t *>(
-                      STARPU_VARIABLE_GET_PTR(buffers[0])),
-                  in, n);
+  g->executePoint(
+      arg->t, arg->i,
+      reinterpret_cast<uint8_t *>(STARPU_VARIABLE_GET_PTR(buffers[0])), in, n);
 }
 
 struct GraphData {

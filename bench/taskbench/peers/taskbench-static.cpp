@@ -89,7 +89,8 @@ Plan makePlan(tb::GraphState &g, int64_t workers) {
     }
   p.prevWriter.assign(n, -1);
   p.prevRow.assign(n, -1);
-  std::vector<int64_t> last(2 * g.params.width, -1), lastRow(2 * g.params.width);
+  std::vector<int64_t> last(2 * g.params.width, -1),
+      lastRow(2 * g.params.width);
   for (int64_t t = 0; t < g.params.steps; ++t)
     for (int64_t i = g.offsetAt(t), e = i + g.widthAt(t); i < e; ++i) {
       int64_t id = g.taskId(t, i), at = (t % 2) * g.params.width + i;

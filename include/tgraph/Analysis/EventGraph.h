@@ -38,15 +38,13 @@ public:
   /// Producer nodes awaited by `node`, in await order (external events and
   /// immediate events left out).
   llvm::ArrayRef<unsigned> preds(unsigned node) const {
-    return llvm::ArrayRef(predList).slice(predStart[node],
-                                          predStart[node + 1] -
-                                              predStart[node]);
+    return llvm::ArrayRef(predList).slice(predStart[node], predStart[node + 1] -
+                                                               predStart[node]);
   }
   /// Consumer nodes of `node`.
   llvm::ArrayRef<unsigned> succs(unsigned node) const {
-    return llvm::ArrayRef(succList).slice(succStart[node],
-                                          succStart[node + 1] -
-                                              succStart[node]);
+    return llvm::ArrayRef(succList).slice(succStart[node], succStart[node + 1] -
+                                                               succStart[node]);
   }
   /// Whether `node` awaits an external precondition (a block argument).
   bool awaitsExternal(unsigned node) const { return external[node]; }
@@ -64,9 +62,7 @@ private:
 
 /// The ops of `graph` in block order that take part in the timeline: tasks,
 /// copies and joins.
-inline bool isTimelineOp(Operation *op) {
-  return isa<AwaitOpInterface>(op);
-}
+inline bool isTimelineOp(Operation *op) { return isa<AwaitOpInterface>(op); }
 
 } // namespace mlir::tgraph
 

@@ -87,7 +87,7 @@ struct Param {
 /// A scalar or element type as the runtime sees it.
 struct ScalarType {
   enum Kind : uint8_t { Integer, Float, Index } kind = Integer;
-  unsigned width = 64; // bits; 64 for index
+  unsigned width = 64;     // bits; 64 for index
   bool isUnsigned = false; // an unsigned integer (`ui32`)
   bool isBF16 = false;     // bf16 rather than f16
   bool isF64() const { return kind == Float && width == 64; }

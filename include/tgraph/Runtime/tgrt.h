@@ -105,7 +105,8 @@ TGRT_API int32_t tgrt_cuda_device_count(void);
 /* Allocates `bytes` of buffer memory of `mem_kind` (a tgrt_mem_kind): with
  * CUDA streams TGRT_MEM_DEVICE is device memory (cudaMalloc) and
  * TGRT_MEM_HOST pinned host memory; with emulated streams (or no GPU) both
- * are 64-byte-aligned host memory. Free with tgrt_mem_free and the same kind. */
+ * are 64-byte-aligned host memory. Free with tgrt_mem_free and the same kind.
+ */
 TGRT_API tgrt_status tgrt_mem_alloc(tgrt_runtime runtime, int32_t mem_kind,
                                     uint64_t bytes, void **out_ptr);
 TGRT_API tgrt_status tgrt_mem_free(tgrt_runtime runtime, int32_t mem_kind,
@@ -333,28 +334,28 @@ TGRT_API tgrt_status tgrt_graph_num_nodes(tgrt_graph graph,
  * version. Version 1 stored every number as a 64-bit word. */
 #define TGRT_PROGRAM_VERSION 2
 typedef enum tgrt_program_op {
-  TGRT_OP_SET_NUM_PARAMS = 1,  /* num_params */
-  TGRT_OP_ADD_TASK = 2,        /* kernel, proc_kind, proc_index, stream,
-                                  num_results */
-  TGRT_OP_ADD_ARG = 3,         /* node, bits */
-  TGRT_OP_ADD_ARG_PARAM = 4,   /* node, param */
-  TGRT_OP_ADD_ARG_VALUE = 5,   /* node, producer, result */
-  TGRT_OP_SET_ELSE_VALUE = 6,  /* node, result, bits */
-  TGRT_OP_ADD_COPY = 7,        /* proc_kind, proc_index, stream, dst (0),
-                                  dst_mem, dst_offset, src (0), src_mem,
-                                  src_offset, bytes */
-  TGRT_OP_COPY_BIND_PARAM = 8, /* node, which, param */
-  TGRT_OP_ADD_JOIN = 9,        /* (no operand) */
-  TGRT_OP_SET_NODE_NAME = 10,  /* node, name */
-  TGRT_OP_ADD_DEP = 11,        /* pred, succ, kind */
-  TGRT_OP_PRED_CONST = 12,     /* value */
+  TGRT_OP_SET_NUM_PARAMS = 1,   /* num_params */
+  TGRT_OP_ADD_TASK = 2,         /* kernel, proc_kind, proc_index, stream,
+                                   num_results */
+  TGRT_OP_ADD_ARG = 3,          /* node, bits */
+  TGRT_OP_ADD_ARG_PARAM = 4,    /* node, param */
+  TGRT_OP_ADD_ARG_VALUE = 5,    /* node, producer, result */
+  TGRT_OP_SET_ELSE_VALUE = 6,   /* node, result, bits */
+  TGRT_OP_ADD_COPY = 7,         /* proc_kind, proc_index, stream, dst (0),
+                                   dst_mem, dst_offset, src (0), src_mem,
+                                   src_offset, bytes */
+  TGRT_OP_COPY_BIND_PARAM = 8,  /* node, which, param */
+  TGRT_OP_ADD_JOIN = 9,         /* (no operand) */
+  TGRT_OP_SET_NODE_NAME = 10,   /* node, name */
+  TGRT_OP_ADD_DEP = 11,         /* pred, succ, kind */
+  TGRT_OP_PRED_CONST = 12,      /* value */
   TGRT_OP_PRED_FROM_VALUE = 13, /* producer, result */
-  TGRT_OP_PRED_NOT = 14,       /* pred */
-  TGRT_OP_PRED_AND = 15,       /* lhs, rhs */
-  TGRT_OP_PRED_OR = 16,        /* lhs, rhs */
-  TGRT_OP_SET_PREDICATE = 17,  /* node, pred, mode */
-  TGRT_OP_SET_QUEUE_POS = 18,  /* node, pos */
-  TGRT_OP_EXPECT_DEPS = 19     /* node, count */
+  TGRT_OP_PRED_NOT = 14,        /* pred */
+  TGRT_OP_PRED_AND = 15,        /* lhs, rhs */
+  TGRT_OP_PRED_OR = 16,         /* lhs, rhs */
+  TGRT_OP_SET_PREDICATE = 17,   /* node, pred, mode */
+  TGRT_OP_SET_QUEUE_POS = 18,   /* node, pos */
+  TGRT_OP_EXPECT_DEPS = 19      /* node, count */
 } tgrt_program_op;
 
 /* Creates a graph named `name`, runs `program` (program_size bytes) on it

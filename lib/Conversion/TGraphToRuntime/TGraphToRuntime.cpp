@@ -245,8 +245,8 @@ void GraphLowering::call(StringRef name, ArrayRef<Operand> args) {
 void GraphLowering::emitCall(StringRef name, ArrayRef<Value> args) {
   func::FuncOp fn = declare(name);
   Value status = func::CallOp::create(b, loc, fn, args).getResult(0);
-  Value failed = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ne,
-                                       status, constI32(0));
+  Value failed = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ne, status,
+                                       constI32(0));
   Block *current = b.getInsertionBlock();
   Block *next = b.createBlock(current->getParent());
   b.setInsertionPointToEnd(current);
@@ -255,8 +255,7 @@ void GraphLowering::emitCall(StringRef name, ArrayRef<Value> args) {
   b.setInsertionPointToStart(next);
 }
 
-FailureOr<GraphLowering::Processor>
-GraphLowering::processorOf(Operation *op) {
+FailureOr<GraphLowering::Processor> GraphLowering::processorOf(Operation *op) {
   ProcAttr placement = cast<PlacedOpInterface>(op).getPlacementAttr();
   if (!placement)
     return op->emitOpError("has no placement; run tgraph-pipeline (or "
@@ -350,9 +349,8 @@ LogicalResult GraphLowering::checkQueues() {
       if (pos >= int64_t(ops.size()))
         return op->emitOpError("has tgraph.queue_pos ")
                << pos << " but " << placement << " runs " << ops.size()
-               << " ops of graph @" << graph.getSymName()
-               << " (positions 0.." << ops.size() - 1
-               << "); run tgraph-schedule";
+               << " ops of graph @" << graph.getSymName() << " (positions 0.."
+               << ops.size() - 1 << "); run tgraph-schedule";
       if (slots[pos])
         return op->emitOpError("has tgraph.queue_pos ")
                << pos << ", as does " << describeOp(slots[pos]) << " on "
@@ -462,8 +460,7 @@ LogicalResult GraphLowering::lowerTask(TaskOp task) {
     if (auto producer = arg.getDefiningOp<TaskOp>()) {
       unsigned result = cast<OpResult>(arg).getResultNumber() - 1;
       call("tgrt_graph_add_arg_value",
-           {graphArg(), i32(node), i32(nodeIds.lookup(producer)),
-            i32(result)});
+           {graphArg(), i32(node), i32(nodeIds.lookup(producer)), i32(result)});
       continue;
     }
     Attribute constant;
@@ -539,9 +536,9 @@ LogicalResult GraphLowering::lowerOps() {
 void GraphLowering::beginFunction() {
   auto ptr = LLVM::LLVMPointerType::get(b.getContext());
   b.setInsertionPoint(graph);
-  auto fn = func::FuncOp::create(b, loc,
-                                 instantiateFunctionName(graph.getSymName()),
-                                 b.getFunctionType({ptr}, {ptr}));
+  auto fn =
+      func::FuncOp::create(b, loc, instantiateFunctionName(graph.getSymName()),
+                           b.getFunctionType({ptr}, {ptr}));
   Block *entry = fn.addEntryBlock();
   failBlock = b.createBlock(&fn.getBody());
   b.setInsertionPointToStart(failBlock);
@@ -591,9 +588,8 @@ LogicalResult GraphLowering::run() {
               constI64(program.size()),
               LLVM::AddressOfOp::create(b, loc, stringsGlobal),
               constI64(programStrings.size()), graphSlot});
-    func::ReturnOp::create(b, loc,
-                           ValueRange{LLVM::LoadOp::create(b, loc, ptr,
-                                                           graphSlot)});
+    func::ReturnOp::create(
+        b, loc, ValueRange{LLVM::LoadOp::create(b, loc, ptr, graphSlot)});
     return success();
   }
 
@@ -633,7 +629,8 @@ struct ConvertTGraphToRuntimePass
         return signalPassFailure();
       graph.erase();
     }
-    for (KernelOp kernel : llvm::make_early_inc_range(module.getOps<KernelOp>()))
+    for (KernelOp kernel :
+         llvm::make_early_inc_range(module.getOps<KernelOp>()))
       kernel.erase();
     WalkResult leftover = module.walk([](Operation *op) {
       if (isa<TGraphDialect>(op->getDialect())) {
@@ -661,8 +658,7 @@ struct LowerToLLVMOptions : public PassPipelineOptions<LowerToLLVMOptions> {
 };
 } // namespace
 
-void mlir::tgraph::buildLowerToLLVMPipeline(OpPassManager &pm,
-                                            StringRef mode) {
+void mlir::tgraph::buildLowerToLLVMPipeline(OpPassManager &pm, StringRef mode) {
   ConvertTGraphToRuntimeOptions options;
   options.mode = mode.str();
   pm.addPass(createConvertTGraphToRuntime(options));

@@ -160,7 +160,8 @@ Type BufferType::parse(AsmParser &parser) {
         << memory << "'; expected 'host', 'pinned' or 'gpu'";
     return {};
   }
-  return parser.getChecked<BufferType>(parser.getContext(), elementType, size, *kind);
+  return parser.getChecked<BufferType>(parser.getContext(), elementType, size,
+                                       *kind);
 }
 
 void BufferType::print(AsmPrinter &printer) const {
@@ -290,10 +291,9 @@ LogicalResult MachineAttr::verify(function_ref<InFlightDiagnostic()> emitError,
       diag << " (" << int32_t(value) << "? counts are non-negative)";
     return diag;
   };
-  return success(succeeded(check("cpus", cpus, kMaxCpus)) &&
-                 succeeded(check("gpus", gpus, kMaxGpus)) &&
-                 succeeded(check("streams_per_gpu", streamsPerGpu,
-                                 kMaxStreamsPerGpu)) &&
-                 succeeded(check("copy_streams", copyStreams,
-                                 kMaxStreamsPerGpu)));
+  return success(
+      succeeded(check("cpus", cpus, kMaxCpus)) &&
+      succeeded(check("gpus", gpus, kMaxGpus)) &&
+      succeeded(check("streams_per_gpu", streamsPerGpu, kMaxStreamsPerGpu)) &&
+      succeeded(check("copy_streams", copyStreams, kMaxStreamsPerGpu)));
 }

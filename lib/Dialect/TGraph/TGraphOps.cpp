@@ -50,8 +50,8 @@ static ParseResult parseKernelSignature(OpAsmParser &parser,
   }
   if (parser.parseOptionalArrowTypeList(results))
     return failure();
-  signature = TypeAttr::get(
-      FunctionType::get(parser.getContext(), inputs, results));
+  signature =
+      TypeAttr::get(FunctionType::get(parser.getContext(), inputs, results));
   SMLoc loc = parser.getCurrentLocation();
   StringRef keyword;
   if (parser.parseKeyword(&keyword))
@@ -100,8 +100,8 @@ parseAwaits(OpAsmParser &parser,
     StringRef kind;
     if (succeeded(parser.parseOptionalKeyword(&kind, {"host", "device"}))) {
       anyKind = true;
-      kindAttrs.push_back(DepKindAttr::get(
-          parser.getContext(), *symbolizeDepKind(kind)));
+      kindAttrs.push_back(
+          DepKindAttr::get(parser.getContext(), *symbolizeDepKind(kind)));
     } else {
       anyMissing = true;
     }
@@ -118,8 +118,7 @@ parseAwaits(OpAsmParser &parser,
   return success();
 }
 
-static void printAwaits(OpAsmPrinter &p, OperandRange awaits,
-                        ArrayAttr kinds) {
+static void printAwaits(OpAsmPrinter &p, OperandRange awaits, ArrayAttr kinds) {
   if (awaits.empty())
     return;
   p << " await(";
@@ -167,8 +166,7 @@ parsePredicate(OpAsmParser &parser,
 }
 
 static void printPredicate(OpAsmPrinter &p, Value pred,
-                           std::optional<PredMode> mode,
-                           ArrayAttr elseValues) {
+                           std::optional<PredMode> mode, ArrayAttr elseValues) {
   if (!pred)
     return;
   p << " if " << pred;
@@ -310,9 +308,9 @@ ParseResult GraphOp::parse(OpAsmParser &parser, OperationState &result) {
     result.addAttribute(getPhysicalAttrName(result.name), b.getUnitAttr());
   if (parser.parseOptionalAttrDictWithKeyword(result.attributes))
     return failure();
-  call_interface_impl::addArgAndResultAttrs(
-      b, result, args, resultAttrs, getArgAttrsAttrName(result.name),
-      getResAttrsAttrName(result.name));
+  call_interface_impl::addArgAndResultAttrs(b, result, args, resultAttrs,
+                                            getArgAttrsAttrName(result.name),
+                                            getResAttrsAttrName(result.name));
   Region *body = result.addRegion();
   SMLoc bodyLoc = parser.getCurrentLocation();
   OptionalParseResult parsed =
@@ -402,8 +400,9 @@ static ParseResult parseAccessMode(OpAsmParser &parser, AccessMode &mode) {
     std::optional<AccessMode> m = symbolizeAccessMode(("reduce_" + op).str());
     if (!m)
       return parser.emitError(loc, "unknown reduction '")
-             << op << "'; expected reduce<add>, reduce<mul>, reduce<min> or "
-                      "reduce<max>";
+             << op
+             << "'; expected reduce<add>, reduce<mul>, reduce<min> or "
+                "reduce<max>";
     mode = *m;
     return success();
   }
@@ -482,8 +481,9 @@ ParseResult TaskOp::parse(OpAsmParser &parser, OperationState &result) {
     bool isBuffer = isa<BufferType>(type);
     if (isBuffer && !modes[i])
       return parser.emitError(argLocs[i], "buffer operand #")
-             << i << " needs an access mode: read, write, read_write or "
-                     "reduce<op>";
+             << i
+             << " needs an access mode: read, write, read_write or "
+                "reduce<op>";
     if (!isBuffer && modes[i])
       return parser.emitError(argLocs[i], "operand #")
              << i << " of type " << type
@@ -500,13 +500,12 @@ ParseResult TaskOp::parse(OpAsmParser &parser, OperationState &result) {
                              result.operands) ||
       parser.resolveOperands(awaits, eventType, result.operands))
     return failure();
-  if (pred && parser.resolveOperand(*pred, PredType::get(ctx),
-                                    result.operands))
+  if (pred && parser.resolveOperand(*pred, PredType::get(ctx), result.operands))
     return failure();
-  result.addAttribute(getOperandSegmentSizesAttrName(result.name),
-                      parser.getBuilder().getDenseI32ArrayAttr(
-                          {int32_t(args.size()), int32_t(awaits.size()),
-                           pred ? 1 : 0}));
+  result.addAttribute(
+      getOperandSegmentSizesAttrName(result.name),
+      parser.getBuilder().getDenseI32ArrayAttr(
+          {int32_t(args.size()), int32_t(awaits.size()), pred ? 1 : 0}));
   result.addTypes(eventType);
   result.addTypes(valueTypes);
   return success();
@@ -559,8 +558,7 @@ SmallVector<std::optional<AccessMode>> TaskOp::getAccessModes() {
 }
 
 void TaskOp::setAwaits(ValueRange events, ArrayAttr kinds) {
-  setAwaitsOf(*this, getAwaitsMutable(), events, kinds,
-              getDepKindsAttrName());
+  setAwaitsOf(*this, getAwaitsMutable(), events, kinds, getDepKindsAttrName());
 }
 
 LogicalResult TaskOp::verify() {
@@ -575,8 +573,9 @@ LogicalResult TaskOp::verify() {
       continue;
     if (isa<EventType>(type))
       return emitOpError("operand #")
-             << i << " is an event; a task waits for events with "
-                     "'await(...)', not as an operand";
+             << i
+             << " is an event; a task waits for events with "
+                "'await(...)', not as an operand";
     return emitOpError("operand #")
            << i << " has type " << type
            << "; a task takes buffers, scalars and !tgraph.value operands";
@@ -599,13 +598,13 @@ LogicalResult TaskOp::verify() {
     if (inserted)
       continue;
     AccessMode first = it->second.second;
-    bool compatible = first == *mode && (first == AccessMode::read ||
-                                         isReduction(first));
+    bool compatible =
+        first == *mode && (first == AccessMode::read || isReduction(first));
     if (!compatible)
       return emitOpError("accesses one buffer as operands #")
-             << it->second.first << " and #" << i
-             << " with conflicting modes '" << accessModeSpelling(first)
-             << "' and '" << accessModeSpelling(*mode)
+             << it->second.first << " and #" << i << " with conflicting modes '"
+             << accessModeSpelling(first) << "' and '"
+             << accessModeSpelling(*mode)
              << "'; pass it once with the combined mode (e.g. 'read_write')";
   }
 
@@ -625,8 +624,8 @@ LogicalResult TaskOp::verify() {
                 "'else(...)'";
     if (elseValues.size() != getValues().size())
       return emitOpError("has ")
-             << elseValues.size() << " else values for "
-             << getValues().size() << " results; give one per result";
+             << elseValues.size() << " else values for " << getValues().size()
+             << " results; give one per result";
     for (auto [i, attr, result] : llvm::enumerate(elseValues, getValues())) {
       Type expected = cast<ValueType>(result.getType()).getType();
       auto typed = dyn_cast<TypedAttr>(attr);
@@ -761,8 +760,7 @@ ParseResult CopyOp::parse(OpAsmParser &parser, OperationState &result) {
       parser.resolveOperand(dst, dstType, result.operands) ||
       parser.resolveOperands(awaits, eventType, result.operands))
     return failure();
-  if (pred && parser.resolveOperand(*pred, PredType::get(ctx),
-                                    result.operands))
+  if (pred && parser.resolveOperand(*pred, PredType::get(ctx), result.operands))
     return failure();
   result.addAttribute(getOperandSegmentSizesAttrName(result.name),
                       parser.getBuilder().getDenseI32ArrayAttr(
@@ -799,8 +797,7 @@ int64_t CopyOp::getNumElements() {
 }
 
 void CopyOp::setAwaits(ValueRange events, ArrayAttr kinds) {
-  setAwaitsOf(*this, getAwaitsMutable(), events, kinds,
-              getDepKindsAttrName());
+  setAwaitsOf(*this, getAwaitsMutable(), events, kinds, getDepKindsAttrName());
 }
 
 LogicalResult CopyOp::verify() {
@@ -890,8 +887,7 @@ namespace {
 /// (optional) stays aligned with `events`; a duplicate keeps the stricter
 /// kind (`host`).
 bool simplifyEventList(SmallVectorImpl<Value> &events,
-                       SmallVectorImpl<Attribute> *kinds,
-                       bool flattenJoins) {
+                       SmallVectorImpl<Attribute> *kinds, bool flattenJoins) {
   bool changed = false;
   SmallVector<Value> outEvents;
   SmallVector<Attribute> outKinds;
@@ -955,8 +951,7 @@ struct SimplifyJoin : public OpRewritePattern<JoinOp> {
 /// Awaits of a task or copy: drop immediates and duplicates. Joins in awaits
 /// are kept (expanding a shared join would multiply edges); a join used only
 /// here is expanded, which removes it.
-template <typename OpTy>
-struct SimplifyAwaits : public OpRewritePattern<OpTy> {
+template <typename OpTy> struct SimplifyAwaits : public OpRewritePattern<OpTy> {
   using OpRewritePattern<OpTy>::OpRewritePattern;
   LogicalResult matchAndRewrite(OpTy op,
                                 PatternRewriter &rewriter) const override {
