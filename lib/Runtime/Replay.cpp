@@ -104,7 +104,7 @@ void tgrt_graph_impl::preconditionTriggered(void *graphPtr, void *slotPtr,
     std::lock_guard<std::mutex> lock(graph->st.mu);
     if (!slot->preFailed) {
       slot->preFailed = true;
-      slot->preMessage = "a precondition st.failed: " + event->message;
+      slot->preMessage = "a precondition failed: " + event->message;
     }
   }
   event->release();
@@ -416,7 +416,7 @@ int32_t tgrt_graph_impl::callKernel(const XNode &x, tgrt_task_context &ctx,
 void tgrt_graph_impl::recordFailure(uint32_t node, const std::string &message) {
   recordGraphFailure("task '" + std::string(program.nodes[node].name) +
                      "' (node " + std::to_string(node) +
-                     ") st.failed: " + message);
+                     ") failed: " + message);
 }
 
 void tgrt_graph_impl::recordGraphFailure(const std::string &message) {

@@ -6,7 +6,7 @@ tgraph.kernel @fail() cpu
 // Tests a failing task: the replay reports the failure and its message,
 // the task's dependents do not run, independent work does, and nothing
 // hangs; the next replay runs (and fails) the same way.
-// CHECK: graph @failing: {{[0-9]+}} nodes, 2 replays, FAILED: {{.*}}the task failed on purpose
+// CHECK: graph @failing: {{[0-9]+}} nodes, 2 replays, FAILED: {{.*}}task 'fail' (node {{[0-9]+}}) failed: the task failed on purpose
 // CHECK: record order: 1 1{{$}}
 tgraph.graph @failing() {
   %c1 = arith.constant 1 : i64
