@@ -27,19 +27,6 @@ int32_t valueKernel(tgrt_task_context *ctx) {
   return 0;
 }
 
-/// A program's bytes: each number as unsigned LEB128 (see tgrt.h).
-std::vector<uint8_t> encode(const std::vector<uint64_t> &numbers) {
-  std::vector<uint8_t> bytes;
-  for (uint64_t v : numbers) {
-    do {
-      const uint8_t low = v & 0x7f;
-      v >>= 7;
-      bytes.push_back(v ? low | 0x80 : low);
-    } while (v);
-  }
-  return bytes;
-}
-
 tgrt_status buildBytes(tgrt_runtime rt, const std::vector<uint8_t> &bytes,
                        tgrt_graph *g) {
   return tgrt_graph_build(rt, "prog", bytes.data(), bytes.size(), kStrings,

@@ -343,18 +343,6 @@ TEST_F(Refused, GuardedUnorderedKernel) {
 const char kStrings[] = "rec\0a\0b\0";
 constexpr uint64_t kRec = 0, kA = 4, kB = 6; // offsets into kStrings
 
-std::vector<uint8_t> encode(const std::vector<uint64_t> &numbers) {
-  std::vector<uint8_t> bytes;
-  for (uint64_t v : numbers) {
-    do {
-      const uint8_t low = v & 0x7f;
-      v >>= 7;
-      bytes.push_back(v ? low | 0x80 : low);
-    } while (v);
-  }
-  return bytes;
-}
-
 tgrt_status buildProgram(tgrt_runtime rt, const std::vector<uint64_t> &words,
                          tgrt_graph *g) {
   std::vector<uint8_t> bytes = encode(words);

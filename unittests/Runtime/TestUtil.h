@@ -83,6 +83,19 @@ inline int32_t countKernel(tgrt_task_context *ctx) {
 
 inline int32_t emptyKernel(tgrt_task_context *) { return 0; }
 
+/// A graph program's bytes: each number as unsigned LEB128 (see tgrt.h).
+inline std::vector<uint8_t> encode(const std::vector<uint64_t> &numbers) {
+  std::vector<uint8_t> bytes;
+  for (uint64_t v : numbers) {
+    do {
+      const uint8_t low = v & 0x7f;
+      v >>= 7;
+      bytes.push_back(v ? low | 0x80 : low);
+    } while (v);
+  }
+  return bytes;
+}
+
 /// Waits on an event with a generous bound so a bug hangs no test run. This
 /// is a deadlock guard, not a timing assertion.
 inline tgrt_status waitEvent(tgrt_event e) {
