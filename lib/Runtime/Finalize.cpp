@@ -152,6 +152,8 @@ private:
   tgrt_status checkQueuePositions(bool &given);
   tgrt_status orderTopologically();
   tgrt_status orderWithQueues();
+  tgrt_status kahn(const std::vector<uint32_t> &queueNext,
+                   const std::vector<uint32_t> &queuePrev);
   tgrt_status cycleError(const std::vector<int32_t> &indeg,
                          const std::vector<uint32_t> &queuePrev);
   void classifyEdges();
@@ -496,22 +498,7 @@ tgrt_status Finalizer::orderTopologically() {
       order.push_back(i);
     return TGRT_OK;
   }
-  Adjacency adj(n, edges);
-  std::vector<int32_t> indeg(n, 0);
-  for (const BEdge &e : edges)
-    ++indeg[e.succ];
-  for (uint32_t i = 0; i < n; ++i)
-    if (indeg[i] == 0)
-      order.push_back(i);
-  for (size_t head = 0; head < order.size(); ++head) {
-    uint32_t u = order[head];
-    for (uint32_t k = adj.outBegin[u]; k < adj.outBegin[u + 1]; ++k)
-      if (--indeg[edges[adj.outEdges[k]].succ] == 0)
-        order.push_back(edges[adj.outEdges[k]].succ);
-  }
-  if (order.size() != n)
-    return cycleError(indeg, {});
-  return TGRT_OK;
+  return kahn({}, {});
 }
 
 tgrt_status Finalizer::orderWithQueues() {
@@ -524,14 +511,24 @@ tgrt_status Finalizer::orderWithQueues() {
       queueNext[givenQueues[at]] = givenQueues[at + 1];
       queuePrev[givenQueues[at + 1]] = givenQueues[at];
     }
+  order.clear();
+  order.reserve(n);
+  return kahn(queueNext, queuePrev);
+}
+
+/// Kahn's algorithm over the dependence edges and, when given, each queued
+/// node's edge to its queue successor (`queueNext`, `queuePrev`: empty when
+/// no queues are given); a leftover node lies on or behind a cycle.
+tgrt_status Finalizer::kahn(const std::vector<uint32_t> &queueNext,
+                            const std::vector<uint32_t> &queuePrev) {
+  const bool queues = !queueNext.empty();
   Adjacency adj(n, edges);
   std::vector<int32_t> indeg(n, 0);
   for (const BEdge &e : edges)
     ++indeg[e.succ];
-  for (uint32_t v = 0; v < n; ++v)
-    indeg[v] += queuePrev[v] != UINT32_MAX;
-  order.clear();
-  order.reserve(n);
+  if (queues)
+    for (uint32_t v = 0; v < n; ++v)
+      indeg[v] += queuePrev[v] != UINT32_MAX;
   for (uint32_t i = 0; i < n; ++i)
     if (indeg[i] == 0)
       order.push_back(i);
@@ -540,7 +537,7 @@ tgrt_status Finalizer::orderWithQueues() {
     for (uint32_t k = adj.outBegin[u]; k < adj.outBegin[u + 1]; ++k)
       if (--indeg[edges[adj.outEdges[k]].succ] == 0)
         order.push_back(edges[adj.outEdges[k]].succ);
-    if (queueNext[u] != UINT32_MAX && --indeg[queueNext[u]] == 0)
+    if (queues && queueNext[u] != UINT32_MAX && --indeg[queueNext[u]] == 0)
       order.push_back(queueNext[u]);
   }
   if (order.size() != n)
